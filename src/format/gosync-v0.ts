@@ -1,0 +1,55 @@
+import { blockCountOf, type BlockIndex, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '../index/block-index.js';
+import { readRecords, recordSize, writeRecords } from './block-records.js';
+import { type ByteReader, type FormatVersion, writeMagicAndVersion } from './header.js';
+
+/** The version go-sync 0.2.1 writes, and the one deltasync writes for go-sync compatibility. */
+export const GOSYNC_VERSION: FormatVersion = { major: 0, minor: 2, patch: 1 };
+const HEADER = 24;
+const STRONG = 16;
+
+/** True when `index` can be written as a go-sync 0.2.x file (full MD5, no whole-file hash). */
+export function fitsGosync(index: BlockIndex): boolean {
+  return index.strongHash === 'md5' && index.strongLength === STRONG && !index.fileHash;
+}
+
+/** Serialises `index` in go-sync 0.2.x layout; the caller checks {@link fitsGosync} first. */
+export function encodeGosync(index: BlockIndex): Uint8Array {
+  const out = new Uint8Array(HEADER + index.blockCount * recordSize(STRONG));
+  const view = new DataView(out.buffer);
+  writeMagicAndVersion(view, GOSYNC_VERSION);
+  view.setBigInt64(12, BigInt(index.fileSize), true);
+  view.setUint32(20, index.blockSize, true);
+  writeRecords(index, out, HEADER);
+  return out;
+}
+
+/** Parses the part of a go-sync 0.2.x file after the version; `bad` builds the error to throw. */
+export function decodeGosync(r: ByteReader, bad: (msg: string) => Error): BlockIndex {
+  const fileSize = r.u64('file size');
+  const blockSize = r.u32('block size');
+  return decodeBody(r, bad, { fileSize, blockSize, strongHash: 'md5', strongLength: STRONG });
+}
+
+/** Reads the block records that fill the rest of the file, checking their count exactly. */
+export function decodeBody(
+  r: ByteReader,
+  bad: (msg: string) => Error,
+  h: Pick<BlockIndex, 'fileSize' | 'blockSize' | 'strongHash' | 'strongLength' | 'fileHash'>,
+): BlockIndex {
+  if (h.blockSize < MIN_BLOCK_SIZE || h.blockSize > MAX_BLOCK_SIZE) {
+    throw bad(`block size ${h.blockSize} is out of range (${MIN_BLOCK_SIZE} to ${MAX_BLOCK_SIZE} bytes)`);
+  }
+  const blockCount = blockCountOf(h.fileSize, h.blockSize);
+  const rec = recordSize(h.strongLength);
+  const expected = blockCount * rec;
+  const body = r.bytes.length - r.pos;
+  if (body !== expected) {
+    const what = body < expected ? 'truncated' : 'over-long';
+    throw bad(
+      `${what} index: ${body} bytes of block records, expected ${expected} ` +
+        `(${blockCount} blocks of ${h.blockSize} bytes for a file of ${h.fileSize} bytes)`,
+    );
+  }
+  const { weak, strong } = readRecords(r.bytes, r.pos, blockCount, h.strongLength);
+  return { ...h, blockCount, weak, strong };
+}

@@ -1,0 +1,128 @@
+import { type BlockIndex, blockLength } from './block-index.js';
+
+/** Multiplier of the multiplicative hash that spreads weak sums over the prefilter and table. */
+export const GOLDEN = 0x9e3779b1 | 0;
+
+/**
+ * The search structures a scanner needs, all in shared memory so that worker threads read the
+ * same tables without copying:
+ *
+ * - `bits`: a prefilter bitset over hashed weak sums (32 bits per block or more, at least 32 KiB so
+ *   that small indexes reject more than 99% of offsets with one load from L1 cache);
+ * - `slots`: an open-addressing table from weak sum to the first distinct block with that sum;
+ * - `sameWeakNext`: further distinct blocks with the same weak sum (a chain, -1 ends it);
+ * - `groupOf`: for every block, the first block with identical content (its representative).
+ *   Only representatives are in the table, so a file of repeated blocks costs one lookup.
+ *
+ * The short last block (when the size is not a multiple of the block size) is kept apart; see
+ * {@link scanBuffer} for where it is looked for.
+ */
+export interface LookupTables {
+  readonly blockSize: number;
+  readonly blockCount: number;
+  readonly strongHash: string;
+  readonly strongLength: number;
+  readonly weak: Int32Array;
+  readonly strong: Uint8Array;
+  readonly bits: Int32Array;
+  /** `32 - log2(bit count)`: the prefilter index of weak sum w is `imul(w, GOLDEN) >>> bitsShift`. */
+  readonly bitsShift: number;
+  readonly slots: Int32Array;
+  /** `32 - log2(slot count)`. */
+  readonly slotsShift: number;
+  readonly sameWeakNext: Int32Array;
+  readonly groupOf: Int32Array;
+  /** Length of the last block when it is short, else 0. */
+  readonly shortLength: number;
+}
+
+function shared<T extends Int32Array | Uint8Array>(
+  Type: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  length: number,
+): T {
+  return new Type(new SharedArrayBuffer(Math.max(1, length) * Type.BYTES_PER_ELEMENT));
+}
+
+function log2Ceil(n: number): number {
+  return Math.max(0, Math.ceil(Math.log2(Math.max(1, n))));
+}
+
+function sameStrong(strong: Uint8Array, len: number, x: number, y: number): boolean {
+  const a = x * len;
+  const b = y * len;
+  for (let i = 0; i < len; i++) if (strong[a + i] !== strong[b + i]) return false;
+  return true;
+}
+
+/** Builds the shared {@link LookupTables} for an index. Costs memory per block only. */
+export function buildLookup(index: BlockIndex): LookupTables {
+  const n = index.blockCount;
+  const sl = index.strongLength;
+  const shortLength = n > 0 && blockLength(index, n - 1) < index.blockSize ? blockLength(index, n - 1) : 0;
+  const fullCount = shortLength ? n - 1 : n;
+
+  const weak = shared(Int32Array, n);
+  weak.set(index.weak);
+  const strong = shared(Uint8Array, n * sl);
+  strong.set(index.strong);
+
+  const bitsLog2 = Math.min(27, Math.max(18, log2Ceil(fullCount * 32)));
+  const bits = shared(Int32Array, (1 << bitsLog2) >>> 5);
+  const slotsLog2 = Math.min(30, Math.max(4, log2Ceil(fullCount * 2)));
+  const slots = shared(Int32Array, 1 << slotsLog2);
+  const slotMask = (1 << slotsLog2) - 1;
+  const sameWeakNext = shared(Int32Array, n).fill(-1);
+  const groupOf = shared(Int32Array, n);
+
+  for (let k = 0; k < fullCount; k++) {
+    const w = weak[k];
+    const h = Math.imul(w, GOLDEN);
+    let s = h >>> (32 - slotsLog2);
+    let head = -1;
+    while (slots[s] !== 0) {
+      if (weak[slots[s] - 1] === w) {
+        head = slots[s] - 1;
+        break;
+      }
+      s = (s + 1) & slotMask;
+    }
+    if (head < 0) {
+      slots[s] = k + 1;
+      groupOf[k] = k;
+      const b = h >>> (32 - bitsLog2);
+      bits[b >>> 5] |= 1 << (b & 31);
+      continue;
+    }
+    let last = head;
+    let rep = -1;
+    for (let c = head; c >= 0; c = sameWeakNext[c]) {
+      if (sameStrong(strong, sl, c, k)) {
+        rep = c;
+        break;
+      }
+      last = c;
+    }
+    if (rep >= 0) groupOf[k] = rep;
+    else {
+      groupOf[k] = k;
+      sameWeakNext[last] = k;
+    }
+  }
+  if (shortLength) groupOf[n - 1] = n - 1;
+
+  return {
+    blockSize: index.blockSize,
+    blockCount: n,
+    strongHash: index.strongHash,
+    strongLength: sl,
+    weak,
+    strong,
+    bits,
+    bitsShift: 32 - bitsLog2,
+    slots,
+    slotsShift: 32 - slotsLog2,
+    sameWeakNext,
+    groupOf,
+    shortLength,
+  };
+}

@@ -1,0 +1,148 @@
+import type { StrongHash } from '../checksum/strong-hash.js';
+import { weakParts } from '../checksum/rolling.js';
+import { GOLDEN, type LookupTables } from '../index/lookup.js';
+import type { MatchList, ScanCounters } from './match-list.js';
+
+/** A scanner's view of the tables: the prefilter copied out of shared memory, which V8 reads faster. */
+export interface ScanTables extends LookupTables {
+  readonly localBits: Int32Array;
+  /** Representative of the block just before the short last block (-1 if none): see {@link scanBuffer}. */
+  readonly tailAnchor: number;
+}
+
+/** Prepares {@link ScanTables} for one thread. */
+export function scanTables(t: LookupTables): ScanTables {
+  const n = t.blockCount;
+  return { ...t, localBits: t.bits.slice(), tailAnchor: t.shortLength && n >= 2 ? t.groupOf[n - 2] : -1 };
+}
+
+/** Rolling state carried between calls of {@link rollToCandidate}: a, b of the window. */
+const state = new Int32Array(2);
+
+/**
+ * The hot loop: rolls the window from `i` while the prefilter rejects it, up to `stop`; returns
+ * the first offset the prefilter lets through (or `stop`). `state` holds a and b; they are kept
+ * as int32 and masked only where the value is formed, which is exact because only the low 16
+ * bits of either ever reach it.
+ */
+function rollToCandidate(buf: Uint8Array, i: number, stop: number, L: number, bits: Int32Array, shift: number): number {
+  let a = state[0];
+  let b = state[1];
+  const Lm = L & 0xffff;
+  for (; i < stop; i++) {
+    const h = Math.imul((a & 0xffff) | (b << 16), GOLDEN) >>> shift;
+    if ((bits[h >>> 5] & (1 << (h & 31))) !== 0) break;
+    const o = buf[i];
+    a = (a - o + buf[i + L]) | 0;
+    b = (b - Math.imul(Lm, o) + a) | 0;
+  }
+  state[0] = a;
+  state[1] = b;
+  return i;
+}
+
+function digestEquals(strong: Uint8Array, at: number, digest: Uint8Array, len: number): boolean {
+  for (let i = 0; i < len; i++) if (strong[at + i] !== digest[i]) return false;
+  return true;
+}
+
+/**
+ * The representative block whose content is `buf[i .. i + blockSize)`, or -1. Called only when
+ * the prefilter passed; computes the strong digest only when the weak sum is in the table.
+ */
+function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array, i: number, c: ScanCounters): number {
+  const slots = t.slots;
+  const mask = slots.length - 1;
+  let s = Math.imul(w, GOLDEN) >>> t.slotsShift;
+  let e: number;
+  while ((e = slots[s]) !== 0) {
+    if (t.weak[e - 1] === w) break;
+    s = (s + 1) & mask;
+  }
+  if (e === 0) return -1;
+  c.weakHits++;
+  const digest = hash.digest(buf.subarray(i, i + t.blockSize));
+  const sl = t.strongLength;
+  for (let k = e - 1; k >= 0; k = t.sameWeakNext[k]) {
+    if (digestEquals(t.strong, k * sl, digest, sl)) {
+      c.strongHits++;
+      return k;
+    }
+  }
+  return -1;
+}
+
+/** True when `buf[i .. i + shortLength)` is the short last block. */
+export function isShortBlockAt(t: ScanTables, hash: StrongHash, buf: Uint8Array, i: number, c: ScanCounters): boolean {
+  const S = t.shortLength;
+  if (S === 0 || i + S > buf.length || weakParts(buf, i, i + S) !== t.weak[t.blockCount - 1]) return false;
+  c.weakHits++;
+  const digest = hash.digest(buf.subarray(i, i + S));
+  if (!digestEquals(t.strong, (t.blockCount - 1) * t.strongLength, digest, t.strongLength)) return false;
+  c.strongHits++;
+  return true;
+}
+
+/**
+ * Scans the windows that start at file offsets `from ≤ p < to` against the index: the heart of
+ * the engine. At every offset the weak sum rolls by one byte; the prefilter rejects almost every
+ * offset with one load; the table and then the strong digest are consulted only when it does
+ * not. After a match the scan jumps past the matched block.
+ *
+ * The decision at an offset depends only on the bytes there, never on earlier matches, so a scan
+ * that starts anywhere falls into step with any other once both examine the same offset: this is
+ * what lets the parallel scan reproduce the single-threaded one exactly.
+ *
+ * The short last block of the reference (when its size is not a multiple of the block size) is
+ * looked for right after every match of the block that precedes it in the reference, which
+ * finds it wherever the old file holds the same tail behind the same block, at no cost to the
+ * rolling loop. (The caller also tries the very end of the local file.) A short match is
+ * recorded but does not move the scan, so it never changes which full blocks are found.
+ *
+ * @param buf - bytes of the file from offset `base`; must reach
+ *   `min(to - 1 + blockSize + shortLength, fileEnd)`.
+ * @param fileEnd - size of the local file (windows never extend past it).
+ * @returns the next offset to examine (≥ `to`; past it when a match jumped over the end).
+ */
+export function scanBuffer(
+  t: ScanTables,
+  hash: StrongHash,
+  buf: Uint8Array,
+  base: number,
+  from: number,
+  to: number,
+  fileEnd: number,
+  out: MatchList,
+  c: ScanCounters,
+): number {
+  const L = t.blockSize;
+  const bits = t.localBits;
+  const shift = t.bitsShift;
+  const hasFull = t.blockCount > (t.shortLength ? 1 : 0);
+  const stop = Math.min(to, fileEnd - L + 1) - base;
+  let i = from - base;
+  while (hasFull && i < stop) {
+    const s = weakParts(buf, i, i + L);
+    state[0] = s & 0xffff;
+    state[1] = s >>> 16;
+    const start = i;
+    let k = -1;
+    for (;;) {
+      i = rollToCandidate(buf, i, stop, L, bits, shift);
+      if (i >= stop) break;
+      k = lookupFull(t, hash, (state[0] & 0xffff) | (state[1] << 16), buf, i, c);
+      if (k >= 0) break;
+      // A false candidate: roll past it by hand and go on.
+      const o = buf[i];
+      state[0] = (state[0] - o + buf[i + L]) | 0;
+      state[1] = (state[1] - Math.imul(L & 0xffff, o) + state[0]) | 0;
+      i++;
+    }
+    c.comparisons += (k >= 0 ? i + 1 : i) - start;
+    if (k < 0) break;
+    out.push(i + base, k);
+    if (k === t.tailAnchor && isShortBlockAt(t, hash, buf, i + L, c)) out.push(i + base + L, t.blockCount - 1);
+    i += L;
+  }
+  return Math.max(i + base, to);
+}

@@ -1,0 +1,39 @@
+import type { FileHandle } from 'node:fs/promises';
+import type { StrongHash } from '../checksum/strong-hash.js';
+import { readAt } from '../util/file-io.js';
+import type { MatchList, ScanCounters } from './match-list.js';
+import { scanBuffer, type ScanTables } from './scan-buffer.js';
+
+/** Bytes of window starts scanned per read: large enough that re-reading the overlap is noise. */
+export const SCAN_PIECE = 4 * 1024 * 1024;
+
+/**
+ * Scans window starts `from ≤ p < to` of an open file, streaming it in pieces of
+ * {@link SCAN_PIECE} bytes (plus the overlap a window needs), so memory stays bounded.
+ * @returns the next offset to examine, as {@link scanBuffer} does.
+ */
+export async function scanFileRange(
+  fh: FileHandle,
+  name: string,
+  fileSize: number,
+  t: ScanTables,
+  hash: StrongHash,
+  from: number,
+  to: number,
+  out: MatchList,
+  c: ScanCounters,
+  piece = SCAN_PIECE,
+): Promise<number> {
+  const overlap = t.blockSize + t.shortLength;
+  // A plain Uint8Array (not a Buffer) keeps the hot loop's element access monomorphic.
+  const buf = new Uint8Array(Math.min(piece, Math.max(0, to - from)) + overlap);
+  let p = from;
+  while (p < to) {
+    const pieceEnd = Math.min(to, p + piece);
+    const readEnd = Math.min(fileSize, pieceEnd - 1 + overlap);
+    if (readEnd - p < Math.min(t.blockSize, t.shortLength || t.blockSize)) return Math.max(p, to);
+    const got = await readAt(fh, buf, readEnd - p, p, name);
+    p = scanBuffer(t, hash, buf.subarray(0, got), p, p, pieceEnd, p + got === readEnd ? fileSize : p + got, out, c);
+  }
+  return p;
+}

@@ -1,0 +1,209 @@
+import { availableParallelism } from 'node:os';
+import type { FileHandle } from 'node:fs/promises';
+import { loadStrongHash } from '../checksum/registry.js';
+import type { StrongHash } from '../checksum/strong-hash.js';
+import { ArgumentError } from '../errors/errors.js';
+import { openRegularFile, readAt } from '../util/file-io.js';
+import type { BlockIndex } from '../index/block-index.js';
+import { buildLookup, type LookupTables } from '../index/lookup.js';
+import { WorkerPool } from '../parallel/pool.js';
+import type { ScanJob } from '../parallel/worker.js';
+import { assignBlocks } from './assign.js';
+import { addCounters, MatchList, newCounters, type ScanCounters } from './match-list.js';
+import { isShortBlockAt, type ScanTables, scanTables } from './scan-buffer.js';
+import { SCAN_PIECE, scanFileRange } from './scan-range.js';
+
+/** Options of {@link scanFile}. */
+export interface ScanOptions {
+  /** Worker threads to scan with; default: every core (`os.availableParallelism()`). */
+  threads?: number;
+  /** A pool to run on instead of starting (and ending) one. */
+  pool?: WorkerPool;
+  /** A file smaller than twice this is scanned on the calling thread; also the least a worker gets. Default 4 MiB. */
+  minChunk?: number;
+  /** Bytes a scanner reads at a time. Default 4 MiB. */
+  piece?: number;
+  /** Lookup tables already built for the index. */
+  lookup?: LookupTables;
+}
+
+/** What a scan found and what it cost; the fields go-sync's diff prints. */
+export interface ScanStats extends ScanCounters {
+  localSize: number;
+  /** Reference blocks whose content the local file holds. */
+  matchedBlocks: number;
+  /** Bytes of the reference those blocks cover. */
+  matchedBytes: number;
+  /** Bytes of the reference still to fetch. */
+  missingBytes: number;
+  threads: number;
+  milliseconds: number;
+}
+
+/** The result of {@link scanFile}. */
+export interface ScanResult {
+  /** Every match, in the order the scan found them. */
+  matches: MatchList;
+  /** For each reference block, a local offset holding it, or -1. */
+  blockOffsets: Float64Array;
+  stats: ScanStats;
+}
+
+interface ChunkResult {
+  from: number;
+  to: number;
+  matches: MatchList;
+  next: number;
+}
+
+/**
+ * Scans a local file against an index and reports, for every reference block, where the local
+ * file holds it. Large files are split into chunks scanned by worker threads in parallel; the
+ * chunks are then stitched so that the result is exactly that of a single-threaded scan.
+ *
+ * @example
+ * ```ts
+ * const index = await readIndexFile('new.iso.gosync');
+ * const { blockOffsets, stats } = await scanFile('old.iso', index);
+ * console.log(`${stats.matchedBlocks} of ${index.blockCount} blocks found locally`);
+ * ```
+ */
+export async function scanFile(localPath: string, index: BlockIndex, options: ScanOptions = {}): Promise<ScanResult> {
+  const threads = options.threads ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a whole number ≥ 1, not ${threads}`);
+  const started = performance.now();
+  const lookup = options.lookup ?? buildLookup(index);
+  const hash = await loadStrongHash(index.strongHash);
+  const tables = scanTables(lookup);
+  const fh = await openRegularFile(localPath);
+  try {
+    const localSize = (await fh.stat()).size;
+    const minChunk = Math.max(options.minChunk ?? 4 * 1024 * 1024, index.blockSize);
+    const chunkCount = threads > 1 ? Math.min(threads, Math.floor(localSize / minChunk)) : 1;
+    const counters = newCounters();
+    const matches = new MatchList();
+    const piece = options.piece ?? SCAN_PIECE;
+    if (chunkCount <= 1 || index.blockCount === 0) {
+      await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece);
+    } else {
+      const chunks = await scanChunks(localPath, localSize, lookup, chunkCount, piece, counters, options.pool ?? threads);
+      await stitch(chunks, { fh, localPath, localSize, tables, hash, counters, matches });
+    }
+    await findTailAtEnd(fh, localPath, localSize, tables, hash, matches, counters);
+    const blockOffsets = assignBlocks(matches, lookup);
+    let matchedBlocks = 0;
+    let matchedBytes = 0;
+    for (let k = 0; k < index.blockCount; k++) {
+      if (blockOffsets[k] < 0) continue;
+      matchedBlocks++;
+      matchedBytes += Math.min(index.blockSize, index.fileSize - k * index.blockSize);
+    }
+    const stats: ScanStats = {
+      ...counters,
+      localSize,
+      matchedBlocks,
+      matchedBytes,
+      missingBytes: index.fileSize - matchedBytes,
+      threads: chunkCount <= 1 ? 1 : Math.min(threads, chunkCount),
+      milliseconds: performance.now() - started,
+    };
+    return { matches, blockOffsets, stats };
+  } finally {
+    await fh.close();
+  }
+}
+
+async function scanChunks(
+  path: string,
+  fileSize: number,
+  tables: LookupTables,
+  count: number,
+  piece: number,
+  counters: ScanCounters,
+  poolOrSize: WorkerPool | number,
+): Promise<ChunkResult[]> {
+  const pool = typeof poolOrSize === 'number' ? new WorkerPool(poolOrSize) : poolOrSize;
+  try {
+    const bounds = Array.from({ length: count + 1 }, (_, i) => Math.floor((fileSize * i) / count));
+    return await Promise.all(
+      bounds.slice(0, -1).map(async (from, i) => {
+        const to = bounds[i + 1];
+        const job: ScanJob = { kind: 'scan', path, fileSize, from, to, piece, tables };
+        const r = await pool.run<{ pos: Float64Array; block: Int32Array; next: number; counters: ScanCounters }>(job);
+        addCounters(counters, r.counters);
+        return { from, to, matches: MatchList.fromArrays(r), next: r.next };
+      }),
+    );
+  } finally {
+    if (pool !== poolOrSize) await pool.close();
+  }
+}
+
+interface StitchContext {
+  fh: FileHandle;
+  localPath: string;
+  localSize: number;
+  tables: ScanTables;
+  hash: StrongHash;
+  counters: ScanCounters;
+  matches: MatchList;
+}
+
+/**
+ * Joins chunk results into the single-threaded result. A worker started at its chunk's first
+ * offset, but the single-threaded scan may arrive there later (a match before the boundary jumped
+ * over it). Both agree from the first offset that both examine, because a decision depends only
+ * on the bytes at that offset; until then, the main thread re-scans the few offsets in question.
+ */
+async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> {
+  const { tables, matches } = ctx;
+  const S = tables.shortLength;
+  const tail = tables.blockCount - 1;
+  const jumpEnd = (m: MatchList, j: number) => m.pos[j] + (S && m.block[j] === tail ? 0 : tables.blockSize);
+  let next = 0;
+  for (const chunk of chunks) {
+    if (next >= chunk.to) continue;
+    const m = chunk.matches;
+    let q = next;
+    let j = 0;
+    for (;;) {
+      // Drop what the worker found before q, with any short-block find anchored on it.
+      while (j < m.length && (m.pos[j] < q || (S && m.block[j] === tail && j > 0 && m.pos[j - 1] < q))) j++;
+      // The last full match the worker made before q: is q inside the block it jumped over?
+      let last = j - 1;
+      while (last >= 0 && S && m.block[last] === tail) last--;
+      const target = last >= 0 ? jumpEnd(m, last) : -1;
+      if (target <= q) break;
+      q = await scanFileRange(ctx.fh, ctx.localPath, ctx.localSize, tables, ctx.hash, q, Math.min(target, chunk.to), matches, ctx.counters);
+      if (q >= chunk.to) break;
+    }
+    if (q >= chunk.to) {
+      next = q;
+      continue;
+    }
+    matches.append(m, j);
+    next = chunk.next;
+  }
+}
+
+/** Looks for the short last block at the very end of the local file (go-sync's one place for it). */
+async function findTailAtEnd(
+  fh: FileHandle,
+  path: string,
+  localSize: number,
+  t: ScanTables,
+  hash: StrongHash,
+  matches: MatchList,
+  c: ScanCounters,
+): Promise<void> {
+  const S = t.shortLength;
+  if (!S || localSize < S) return;
+  const at = localSize - S;
+  const tail = t.blockCount - 1;
+  for (let i = matches.length - 1; i >= 0; i--) {
+    if (matches.block[i] === tail && matches.pos[i] === at) return;
+  }
+  const buf = new Uint8Array(S);
+  await readAt(fh, buf, S, at, path);
+  if (isShortBlockAt(t, hash, buf, 0, c)) matches.push(at, tail);
+}

@@ -1,0 +1,90 @@
+import { type TransferListItem, Worker } from 'node:worker_threads';
+import { DeltasyncError } from '../errors/errors.js';
+
+/** A message to a worker: `kind` selects the job in worker.ts, the rest is its input. */
+export interface Job {
+  kind: string;
+  [key: string]: unknown;
+}
+
+/** What a worker posts back: the job's value, or its error's message and (for ours) code. */
+export interface WorkerReply {
+  ok: boolean;
+  value?: unknown;
+  error?: string;
+  code?: string;
+}
+
+interface Pending {
+  job: Job;
+  transfer: TransferListItem[];
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * A small pool of worker threads that run {@link Job}s, one at a time each, in arrival order.
+ * Workers start on first use and end with {@link WorkerPool.close}; an error thrown in a job
+ * rejects that job's promise with the same message.
+ */
+export class WorkerPool {
+  readonly #size: number;
+  readonly #idle: Worker[] = [];
+  readonly #all: Worker[] = [];
+  readonly #queue: Pending[] = [];
+
+  constructor(size: number) {
+    this.#size = Math.max(1, size);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Runs `job` on a free worker; `transfer` lists buffers to move rather than copy. */
+  run<T>(job: Job, transfer: TransferListItem[] = []): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ job, transfer, resolve: resolve as (v: unknown) => void, reject });
+      this.#dispatch();
+    });
+  }
+
+  #dispatch(): void {
+    while (this.#queue.length > 0) {
+      let w = this.#idle.pop();
+      if (!w && this.#all.length < this.#size) w = this.#spawn();
+      if (!w) return;
+      const p = this.#queue.shift()!;
+      const worker = w;
+      const onMessage = (msg: WorkerReply) => {
+        worker.off('error', onError);
+        this.#idle.push(worker);
+        if (msg.ok) p.resolve(msg.value);
+        else p.reject(msg.code ? new DeltasyncError(msg.error ?? '', msg.code) : new Error(msg.error));
+        this.#dispatch();
+      };
+      const onError = (err: Error) => {
+        worker.off('message', onMessage);
+        this.#all.splice(this.#all.indexOf(worker), 1);
+        p.reject(err);
+        this.#dispatch();
+      };
+      worker.once('message', onMessage);
+      worker.once('error', onError);
+      worker.postMessage(p.job, p.transfer);
+    }
+  }
+
+  #spawn(): Worker {
+    const w = new Worker(new URL('./worker.js', import.meta.url));
+    this.#all.push(w);
+    return w;
+  }
+
+  /** Ends every worker. */
+  async close(): Promise<void> {
+    const all = this.#all.splice(0);
+    this.#idle.length = 0;
+    await Promise.all(all.map((w) => w.terminate()));
+  }
+}

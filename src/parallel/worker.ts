@@ -1,0 +1,66 @@
+import { open } from 'node:fs/promises';
+import { parentPort } from 'node:worker_threads';
+import { loadStrongHash } from '../checksum/registry.js';
+import { DeltasyncError } from '../errors/errors.js';
+import { sumBlocks } from '../index/build-sums.js';
+import type { LookupTables } from '../index/lookup.js';
+import { MatchList, newCounters } from '../match/match-list.js';
+import { scanTables } from '../match/scan-buffer.js';
+import { scanFileRange } from '../match/scan-range.js';
+import type { Job, WorkerReply } from './pool.js';
+
+/** Scan window starts [from, to) of a file; see match/parallel-scan.ts. */
+export interface ScanJob extends Job {
+  kind: 'scan';
+  path: string;
+  fileSize: number;
+  from: number;
+  to: number;
+  piece: number;
+  tables: LookupTables;
+}
+
+/** Compute block sums of `data` into shared arrays; see index/build.ts. */
+export interface SumsJob extends Job {
+  kind: 'sums';
+  data: Uint8Array;
+  firstBlock: number;
+  blockSize: number;
+  hash: string;
+  strongLength: number;
+  weak: Int32Array;
+  strong: Uint8Array;
+}
+
+async function scanJob(j: ScanJob) {
+  const hash = await loadStrongHash(j.tables.strongHash);
+  const fh = await open(j.path, 'r');
+  try {
+    const out = new MatchList();
+    const counters = newCounters();
+    const next = await scanFileRange(fh, j.path, j.fileSize, scanTables(j.tables), hash, j.from, j.to, out, counters, j.piece);
+    return { ...out.toArrays(), next, counters };
+  } finally {
+    await fh.close();
+  }
+}
+
+async function sumsJob(j: SumsJob) {
+  const hash = await loadStrongHash(j.hash);
+  sumBlocks(j.data, j.firstBlock, j.blockSize, hash, j.strongLength, j.weak, j.strong);
+  return null;
+}
+
+const jobs: Record<string, (j: never) => Promise<unknown>> = { scan: scanJob, sums: sumsJob };
+
+parentPort!.on('message', (job: Job) => {
+  const run = jobs[job.kind];
+  const reply = (r: WorkerReply) => parentPort!.postMessage(r);
+  (run ? run(job as never) : Promise.reject(new Error(`unknown job ${job.kind}`))).then(
+    (value) => reply({ ok: true, value }),
+    (err: unknown) => {
+      const e = err as Error;
+      reply({ ok: false, error: e.message, code: err instanceof DeltasyncError ? err.code : undefined });
+    },
+  );
+});

@@ -1,0 +1,142 @@
+import type { FileHandle } from 'node:fs/promises';
+import { loadStrongHash } from '../checksum/registry.js';
+import { ArgumentError, DeltasyncError, VerificationError } from '../errors/errors.js';
+import type { BlockIndex } from '../index/block-index.js';
+import { type ScanOptions, type ScanStats, scanFile } from '../match/scan.js';
+import { makePlan, type Plan, type PlanOptions } from '../plan/plan.js';
+import type { BlockSource } from '../source/block-source.js';
+import { openRegularFile, readAt } from '../util/file-io.js';
+import { AtomicFile } from './atomic-file.js';
+import { verifyBlocks } from './verify.js';
+
+/** Options of {@link patchFile}. */
+export interface PatchOptions {
+  /** The local (old or similar) file whose blocks are reused. May be the same path as `output`. */
+  local: string;
+  /** The index of the reference. */
+  index: BlockIndex;
+  /** Where missing blocks come from. The patcher does not close it. */
+  source: BlockSource;
+  /** Where to write the reference. Written beside, then renamed into place when verified. */
+  output: string;
+  /** A plan already made for `local`; without one the local file is scanned first. */
+  plan?: Plan;
+  /** Options of the scan, when there is no plan. */
+  scan?: ScanOptions;
+  /** Options of the plan, when there is no plan. */
+  planOptions?: PlanOptions;
+  /** Called as output is written, with bytes done and bytes in all. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What a patch did. */
+export interface PatchStats {
+  fileSize: number;
+  /** Bytes copied from the local file. */
+  reusedBytes: number;
+  /** Bytes taken from the source. */
+  fetchedBytes: number;
+  /** Number of ranges asked of the source. */
+  fetchRanges: number;
+  /** The scan's statistics, when the patch scanned. */
+  scan?: ScanStats;
+  milliseconds: number;
+}
+
+const COPY_PIECE = 4 * 1024 * 1024;
+
+/**
+ * Produces the reference at `output` from the blocks of `local` and the missing ranges of
+ * `source`. Every fetched block is checked against its strong digest before it is written; every
+ * copied block too, unless the index carries a whole-file digest, which is then checked over the
+ * whole output. The output goes to a temporary file beside the target, synced, and renamed into
+ * place only when everything matched: on any failure the target (even when it is `local`) is
+ * left as it was and the temporary file removed.
+ *
+ * @example
+ * ```ts
+ * const index = await readIndexFile('app-2.0.bin.gosync');
+ * const source = fileSource('/mnt/release/app-2.0.bin');
+ * const stats = await patchFile({ local: 'app-1.0.bin', index, source, output: 'app-2.0.bin' });
+ * await source.close();
+ * ```
+ */
+export async function patchFile(options: PatchOptions): Promise<PatchStats> {
+  const { local, index, source, output } = options;
+  if (!local || !output) throw new ArgumentError('patch needs a local file and an output path');
+  const started = performance.now();
+  let scanStats: ScanStats | undefined;
+  let plan = options.plan;
+  if (!plan) {
+    const scanned = await scanFile(local, index, options.scan);
+    scanStats = scanned.stats;
+    plan = makePlan(index, scanned.blockOffsets, options.planOptions);
+  }
+  if (plan.fileSize !== index.fileSize || plan.blockSize !== index.blockSize) {
+    throw new ArgumentError('the plan was made for another index');
+  }
+  const hash = await loadStrongHash(index.strongHash);
+  const fileHasher = index.fileHash ? await (await loadStrongHash(index.fileHash.algorithm)).create() : undefined;
+  const fetches = plan.spans.filter((s) => s.kind === 'fetch');
+  const localFh: FileHandle | undefined = plan.reusedBytes > 0 ? await openRegularFile(local) : undefined;
+  const localMode = localFh ? (await localFh.stat()).mode & 0o7777 : undefined;
+  const out = await AtomicFile.create(output);
+  let done = 0;
+  try {
+    const fetched = source.fetch(fetches)[Symbol.asyncIterator]();
+    const write = async (data: Uint8Array, offset: number) => {
+      fileHasher?.update(data);
+      let w = 0;
+      while (w < data.length) w += (await out.handle.write(data, w, data.length - w, offset + w)).bytesWritten;
+      done += data.length;
+      options.onProgress?.(done, index.fileSize);
+    };
+    const piece = Math.max(1, Math.floor(COPY_PIECE / index.blockSize)) * index.blockSize;
+    const buf = plan.reusedBytes > 0 ? new Uint8Array(Math.min(piece, plan.reusedBytes)) : undefined;
+    for (const span of plan.spans) {
+      if (span.kind === 'fetch') {
+        const r = await fetched.next();
+        const data = r.done ? undefined : r.value;
+        if (!data || data.length !== span.length) {
+          throw new DeltasyncError(
+            `${source.name}: returned ${data?.length ?? 0} bytes for offset ${span.offset}, expected ${span.length}`,
+            'ESHORT',
+          );
+        }
+        verifyBlocks(data, span.offset / index.blockSize, index, hash, source.name);
+        await write(data, span.offset);
+        continue;
+      }
+      for (let o = 0; o < span.length; o += piece) {
+        const n = Math.min(piece, span.length - o);
+        const data = buf!.subarray(0, n);
+        const got = await readAt(localFh!, data, n, span.localOffset + o, local);
+        if (got !== n) throw new VerificationError(`${local}: shrank since it was scanned (ends at ${span.localOffset + o + got})`);
+        if (!fileHasher) verifyBlocks(data, (span.offset + o) / index.blockSize, index, hash, local, 'changed since it was scanned');
+        await write(data, span.offset + o);
+      }
+    }
+    await fetched.return?.();
+    if (fileHasher) {
+      const digest = fileHasher.digest();
+      if (Buffer.compare(digest, index.fileHash!.digest) !== 0) {
+        throw new VerificationError(`${output}: the ${index.fileHash!.algorithm} of the result does not match the index`);
+      }
+    }
+    await out.handle.truncate(index.fileSize);
+  } catch (err) {
+    await out.abort();
+    throw err;
+  } finally {
+    await localFh?.close();
+  }
+  await out.commit(localMode);
+  return {
+    fileSize: index.fileSize,
+    reusedBytes: plan.reusedBytes,
+    fetchedBytes: plan.fetchBytes,
+    fetchRanges: fetches.length,
+    scan: scanStats,
+    milliseconds: performance.now() - started,
+  };
+}

@@ -1,0 +1,77 @@
+import { type BlockIndex, blockLength } from '../index/block-index.js';
+
+/** A byte range of the reference. */
+export interface ByteRange {
+  /** Offset in the reference. */
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** Part of the output taken from the local file. */
+export interface CopySpan extends ByteRange {
+  readonly kind: 'copy';
+  /** Where the same bytes start in the local file. */
+  readonly localOffset: number;
+}
+
+/** Part of the output that must be fetched from the reference. */
+export interface FetchSpan extends ByteRange {
+  readonly kind: 'fetch';
+}
+
+/** What to do to produce the reference: spans in reference order that cover it exactly. */
+export interface Plan {
+  readonly fileSize: number;
+  readonly blockSize: number;
+  readonly spans: readonly (CopySpan | FetchSpan)[];
+  /** Bytes copied from the local file. */
+  readonly reusedBytes: number;
+  /** Bytes to fetch. */
+  readonly fetchBytes: number;
+}
+
+/** Options of {@link makePlan}. */
+export interface PlanOptions {
+  /** Longest fetch span, in bytes (rounded down to whole blocks): bounds the memory a fetch needs. Default 4 MiB. */
+  maxFetch?: number;
+}
+
+/**
+ * Turns per-block local offsets (from a scan) into a plan: runs of blocks that sit one after
+ * another in the local file become one copy span, runs of missing blocks one fetch span.
+ *
+ * @example
+ * ```ts
+ * const { blockOffsets } = await scanFile('old.img', index);
+ * const plan = makePlan(index, blockOffsets);
+ * console.log(`${plan.fetchBytes} bytes to fetch in ${plan.spans.filter((s) => s.kind === 'fetch').length} ranges`);
+ * ```
+ */
+export function makePlan(index: BlockIndex, blockOffsets: Float64Array, options: PlanOptions = {}): Plan {
+  const L = index.blockSize;
+  const maxBlocks = Math.max(1, Math.floor((options.maxFetch ?? 4 * 1024 * 1024) / L));
+  const spans: (CopySpan | FetchSpan)[] = [];
+  let reusedBytes = 0;
+  let fetchBytes = 0;
+  let k = 0;
+  while (k < index.blockCount) {
+    const start = k;
+    const local = blockOffsets[k];
+    if (local >= 0) {
+      while (k + 1 < index.blockCount && blockOffsets[k + 1] === local + (k + 1 - start) * L) k++;
+    } else {
+      while (k + 1 < index.blockCount && blockOffsets[k + 1] < 0 && k + 1 - start < maxBlocks) k++;
+    }
+    const offset = start * L;
+    const length = k * L + blockLength(index, k) - offset;
+    if (local >= 0) {
+      spans.push({ kind: 'copy', offset, length, localOffset: local });
+      reusedBytes += length;
+    } else {
+      spans.push({ kind: 'fetch', offset, length });
+      fetchBytes += length;
+    }
+    k++;
+  }
+  return { fileSize: index.fileSize, blockSize: L, spans, reusedBytes, fetchBytes };
+}

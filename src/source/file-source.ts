@@ -1,0 +1,39 @@
+import type { FileHandle } from 'node:fs/promises';
+import { DeltasyncError } from '../errors/errors.js';
+import { openRegularFile, readAt } from '../util/file-io.js';
+import type { ByteRange } from '../plan/plan.js';
+import type { BlockSource } from './block-source.js';
+
+/**
+ * A {@link BlockSource} that reads the reference from a local file (a mounted share, a copy on
+ * removable media). Opens the file on first use.
+ *
+ * @example
+ * ```ts
+ * await patchFile({ local: 'old.bin', index, source: fileSource('/mnt/share/new.bin'), output: 'new.bin' });
+ * ```
+ */
+export function fileSource(path: string): BlockSource {
+  let fh: Promise<FileHandle> | undefined;
+  return {
+    name: path,
+    async *fetch(ranges: readonly ByteRange[]) {
+      const handle = await (fh ??= openRegularFile(path));
+      for (const r of ranges) {
+        const buf = new Uint8Array(r.length);
+        const got = await readAt(handle, buf, r.length, r.offset, path);
+        if (got !== r.length) {
+          throw new DeltasyncError(
+            `${path}: ends at offset ${r.offset + got}, but the index needs bytes up to ${r.offset + r.length}`,
+            'ESHORT',
+          );
+        }
+        yield buf;
+      }
+    },
+    async close() {
+      if (fh) await (await fh.catch(() => undefined))?.close();
+      fh = undefined;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import { DeltasyncError, fsError } from '../errors/errors.js';
+
+/** Opens `path` for reading, with a one-line error if it is missing or not a regular file. */
+export async function openRegularFile(path: string): Promise<FileHandle> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+    const st = await fh.stat();
+    if (!st.isFile()) {
+      await fh.close();
+      throw new DeltasyncError(`cannot read ${path}: ${st.isDirectory() ? 'is a directory' : 'not a regular file'}`, 'EISDIR');
+    }
+  } catch (err) {
+    throw fsError(err, path, 'read');
+  }
+  return fh;
+}
+
+/** Reads exactly `length` bytes at `position` into `buf`, or fewer only at end of file. */
+export async function readAt(fh: FileHandle, buf: Uint8Array, length: number, position: number, name: string): Promise<number> {
+  let done = 0;
+  try {
+    while (done < length) {
+      const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+  } catch (err) {
+    throw fsError(err, name, 'read');
+  }
+  return done;
+}
