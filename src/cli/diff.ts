@@ -1,0 +1,59 @@
+import { Command } from 'commander';
+import { readIndexFile } from '../format/index-file.js';
+import { scanFile } from '../match/scan.js';
+import { makePlan } from '../plan/plan.js';
+import { bytes, count, percent, plural, rate, table } from './format.js';
+import { withThreads } from './options.js';
+import type { Output } from './output.js';
+
+/** `deltasync diff <local-file> <index>`: what a patch would reuse and fetch. */
+export function diffCommand(out: Output): Command {
+  const cmd = new Command('diff')
+    .alias('d')
+    .summary('show how much of a reference a local file already holds')
+    .description('Scan <local-file> against <index> and report what a patch would reuse and fetch (go-sync diff).')
+    .argument('<local-file>', 'the local (old or similar) file')
+    .argument('<index>', 'the index of the reference (.gosync)')
+    .action(async (local: string, indexPath: string, flags: { threads?: number }) => {
+      const index = await readIndexFile(indexPath);
+      const scan = await scanFile(local, index, { threads: flags.threads });
+      const plan = makePlan(index, scan.blockOffsets);
+      const s = scan.stats;
+      const ranges = plan.spans.filter((x) => x.kind === 'fetch').length;
+      out.result(
+        {
+          local,
+          index: indexPath,
+          blockSize: index.blockSize,
+          blocks: index.blockCount,
+          referenceBytes: index.fileSize,
+          localBytes: s.localSize,
+          matchedBlocks: s.matchedBlocks,
+          matchedBytes: s.matchedBytes,
+          fetchBytes: s.missingBytes,
+          fetchRanges: ranges,
+          comparisons: s.comparisons,
+          weakHits: s.weakHits,
+          weakHitRate: s.comparisons ? s.weakHits / s.comparisons : 0,
+          strongHits: s.strongHits,
+          threads: s.threads,
+          milliseconds: Math.round(s.milliseconds * 1000) / 1000,
+          mbPerSecond: s.localSize / 1e3 / Math.max(s.milliseconds, 1e-3),
+        },
+        table([
+          ['Block size', count(index.blockSize)],
+          ['Blocks', `${count(index.blockCount)} (${bytes(index.fileSize)})`],
+          ['Matched blocks', `${count(s.matchedBlocks)} (${percent(s.matchedBlocks, index.blockCount)})`],
+          ['Matched bytes', `${count(s.matchedBytes)} (${bytes(s.matchedBytes)})`],
+          ['Bytes to fetch', `${count(s.missingBytes)} (${bytes(s.missingBytes)}) in ${plural(ranges, 'range')}`],
+          ['Comparisons', count(s.comparisons)],
+          ['Weak hits', count(s.weakHits)],
+          ['Weak hit rate', `${s.comparisons ? ((100 * s.weakHits) / s.comparisons).toFixed(4) : '0'}%`],
+          ['Strong hits', count(s.strongHits)],
+          ['Threads', String(s.threads)],
+          ['Time', `${(s.milliseconds / 1000).toFixed(3)} s, ${rate(s.localSize, s.milliseconds)} over ${bytes(s.localSize)}`],
+        ]),
+      );
+    });
+  return withThreads(cmd);
+}
