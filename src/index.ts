@@ -45,4 +45,4 @@ export { type ByteRange, type CopySpan, type FetchSpan, makePlan, type Plan, typ
 export type { BlockSource } from './source/block-source.js';
 export { fileSource } from './source/file-source.js';
 export { type PatchOptions, type PatchStats, patchFile } from './patch/patch.js';
-export { WorkerPool } from './parallel/pool.js';
+export { type Job, WorkerPool } from './parallel/pool.js';

@@ -14,8 +14,8 @@ export const GOLDEN = 0x9e3779b1 | 0;
  * - `groupOf`: for every block, the first block with identical content (its representative).
  *   Only representatives are in the table, so a file of repeated blocks costs one lookup.
  *
- * The short last block (when the size is not a multiple of the block size) is kept apart; see
- * {@link scanBuffer} for where it is looked for.
+ * The short last block (when the size is not a multiple of the block size) is kept apart; the scanner
+ * looks for it after each match of the block before it, and at the end of the local file.
  */
 export interface LookupTables {
   readonly blockSize: number;
