@@ -31,13 +31,14 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     out.endProgress();
+    if (err instanceof InvalidArgumentError) {
+      // Thrown by an action that found its arguments inconsistent.
+      process.stderr.write(`deltasync: ${err.message}\n`);
+      return 2;
+    }
     if (err instanceof CommanderError) {
       // --help and --version exit through here with code 0; usage errors were printed by commander.
       return err.exitCode === 0 ? 0 : 2;
-    }
-    if (err instanceof InvalidArgumentError) {
-      process.stderr.write(`deltasync: ${err.message}\n`);
-      return 2;
     }
     const debug = program.opts().debug === true || argv.includes('--debug');
     const message = err instanceof Error ? err.message : String(err);

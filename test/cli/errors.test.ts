@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { cli, type CliResult, tempDir } from './run-cli.js';
+
+let t: Awaited<ReturnType<typeof tempDir>>;
+const ref = randomBytes(50_000);
+const old = Buffer.concat([ref.subarray(0, 20_000), randomBytes(3000), ref.subarray(30_000)]);
+let index: Buffer;
+
+before(async () => {
+  t = await tempDir();
+  await writeFile(t.path('ref'), ref);
+  await writeFile(t.path('old'), old);
+  await chmod(t.path('old'), 0o666);
+  assert.equal((await cli(['build', t.path('ref'), '-b', '1024'])).code, 0);
+  index = await readFile(t.path('ref.gosync'));
+});
+after(() => t.done());
+
+/** A failure: exit 1, one line on stderr that starts with deltasync: and matches `message`. */
+function assertFailure(r: CliResult, message: RegExp): void {
+  assert.equal(r.code, 1, `exit code, stderr: ${r.stderr}`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line: ${r.stderr}`);
+  assert.match(lines[0], /^deltasync: /);
+  assert.match(lines[0], message);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+}
+
+async function noLeftovers(): Promise<void> {
+  const names = await readdir(t.dir);
+  assert.deepEqual(names.filter((n) => n.includes('deltasync-tmp')), []);
+}
+
+test('a missing local file', async () => {
+  assertFailure(await cli(['diff', t.path('nope'), t.path('ref.gosync')]), /cannot read .*nope: no such file or directory/);
+});
+
+test('a missing index file', async () => {
+  assertFailure(await cli(['diff', t.path('old'), t.path('nope.gosync')]), /cannot read index .*nope\.gosync: no such file/);
+});
+
+test('a missing file to build', async () => {
+  assertFailure(await cli(['build', t.path('nope')]), /cannot read .*nope: no such file/);
+});
+
+test('an unreadable file', async () => {
+  await writeFile(t.path('secret'), ref);
+  await chmod(t.path('secret'), 0o000);
+  assertFailure(await cli(['build', t.path('secret'), '-o', t.path('secret.gosync')], { asNobody: true }), /cannot read .*secret: permission denied/);
+});
+
+test('a directory where a file is expected', async () => {
+  await mkdir(t.path('folder'), { recursive: true });
+  assertFailure(await cli(['diff', t.path('folder'), t.path('ref.gosync')]), /cannot read .*folder: is a directory/);
+  assertFailure(await cli(['diff', t.path('old'), t.path('folder')]), /folder: is a directory/);
+  assertFailure(await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('folder'), t.path('o')]), /folder: is a directory/);
+});
+
+const badIndexes: [string, () => Buffer, RegExp][] = [
+  ['a wrong magic', () => Buffer.concat([Buffer.from('NOTGOS'), index.subarray(6)]), /not a go-sync or deltasync index/],
+  ['an unsupported major version', () => {
+    const b = Buffer.from(index);
+    b.writeUInt16LE(7, 6);
+    return b;
+  }, /unsupported index version 7\.2\.1/],
+  ['a truncated body', () => index.subarray(0, index.length - 7), /truncated index: 973 bytes of block records, expected 980 \(49 blocks of 1024 bytes for a file of 50000 bytes\)/],
+  ['an over-long body', () => Buffer.concat([index, Buffer.alloc(20)]), /over-long index: 1000 bytes of block records, expected 980/],
+  ['a truncated header', () => index.subarray(0, 15), /truncated index: the header ends before its file size/],
+  ['a block size of 0', () => {
+    const b = Buffer.from(index);
+    b.writeUInt32LE(0, 20);
+    return b;
+  }, /block size 0 is out of range/],
+  ['an absurd block size', () => {
+    const b = Buffer.from(index);
+    b.writeUInt32LE(0xfffffff0, 20);
+    return b;
+  }, /block size 4294967280 is out of range/],
+];
+for (const [what, make, message] of badIndexes) {
+  test(`an index with ${what}`, async () => {
+    const name = `bad-${what.replace(/\W+/g, '-')}.gosync`;
+    await writeFile(t.path(name), make());
+    const r = await cli(['diff', t.path('old'), t.path(name)]);
+    assertFailure(r, message);
+    assert.ok(r.stderr.includes(name), 'names the index file');
+  });
+}
+
+test('a reference that does not match its index fails, names the offset, and writes nothing', async () => {
+  const bad = Buffer.from(ref);
+  bad[25_000] ^= 0xff; // block 24 (1024-byte blocks), which the old copy lacks
+  await writeFile(t.path('ref-bad'), bad);
+  const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref-bad'), '-o', t.path('out')]);
+  assertFailure(r, /ref-bad: block 24 at offset 24576 does not match the index/);
+  await assert.rejects(readFile(t.path('out')), { code: 'ENOENT' });
+  assert.deepEqual(await readFile(t.path('old')), old);
+  await noLeftovers();
+});
+
+test('a failed patch in place leaves the local file intact', async () => {
+  await writeFile(t.path('inplace'), old);
+  const r = await cli(['patch', t.path('inplace'), t.path('ref.gosync'), t.path('ref-bad')]);
+  assertFailure(r, /does not match the index/);
+  assert.deepEqual(await readFile(t.path('inplace')), old);
+  await noLeftovers();
+});
+
+test('a reference shorter than its index says', async () => {
+  // The old copy lacks bytes 20000-30000, so the patch needs the reference there.
+  await writeFile(t.path('ref-short'), ref.subarray(0, 22_000));
+  const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref-short'), '-o', t.path('out')]);
+  assertFailure(r, /ref-short: ends at offset 22000, but the index needs bytes up to/);
+  await noLeftovers();
+});
+
+test('an output folder that cannot be written', async () => {
+  await mkdir(t.path('locked'), { recursive: true });
+  await chmod(t.path('locked'), 0o555);
+  const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref'), '-o', t.path('locked/out')], { asNobody: true });
+  assertFailure(r, /locked\/out: permission denied/);
+  assertFailure(await cli(['build', t.path('ref'), '-o', t.path('no/such/dir/x.gosync')]), /no\/such\/dir\/x\.gosync: no such file or directory/);
+});
+
+test('--debug adds the stack trace', async () => {
+  const r = await cli(['--debug', 'diff', t.path('nope'), t.path('ref.gosync')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^deltasync: cannot read/);
+  assert.match(r.stderr, /\n\s+at /);
+});

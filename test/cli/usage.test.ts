@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { cli } from './run-cli.js';
+
+const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+test('--version prints the package version', async () => {
+  const r = await cli(['--version']);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.trim(), pkg.version);
+});
+
+test('--help lists every command', async () => {
+  const r = await cli(['--help']);
+  assert.equal(r.code, 0);
+  for (const c of ['build|b', 'diff', 'patch|p']) assert.match(r.stdout, new RegExp(c.replace('|', '\\|')));
+});
+
+for (const c of ['build', 'diff', 'patch']) {
+  test(`${c} --help describes its arguments and --threads`, async () => {
+    const r = await cli([c, '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, new RegExp(`Usage: deltasync ${c}`));
+    assert.match(r.stdout, /--threads <n>/);
+  });
+}
+
+const usageErrors: [string, string[], RegExp][] = [
+  ['an unknown command', ['bogus'], /unknown command 'bogus'/],
+  ['a missing argument', ['diff', 'only-one'], /missing required argument 'index'/],
+  ['a block size of 0', ['build', 'x', '--block-size', '0'], /block size 0 is out of range/],
+  ['an absurd block size', ['build', 'x', '-b', '4G'], /not a size|out of range/],
+  ['a block size that is not a number', ['build', 'x', '-b', 'lots'], /not a size/],
+  ['zero threads', ['diff', 'a', 'b', '--threads', '0'], /must be from 1 to 256/],
+  ['an unknown hash', ['build', 'x', '--hash', 'crc32'], /crc32.*invalid|Allowed choices/],
+  ['two different outputs', ['patch', 'a', 'b', 'c', 'd', '-o', 'e'], /two outputs given/],
+  ['gosync format with another hash', ['build', 'x', '--format', 'gosync', '--hash', 'sha256'], /gosync format takes only/],
+];
+for (const [what, args, message] of usageErrors) {
+  test(`wrong usage: ${what} exits 2 with a one-line reason`, async () => {
+    const r = await cli(args);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, message);
+    assert.match(r.stderr.split('\n')[0], /^deltasync: /);
+    assert.equal(r.stdout, '');
+  });
+}
