@@ -66,7 +66,7 @@ export function buildLookup(index: BlockIndex): LookupTables {
   const strong = shared(Uint8Array, n * sl);
   strong.set(index.strong);
 
-  const bitsLog2 = Math.min(27, Math.max(18, log2Ceil(fullCount * 32)));
+  const bitsLog2 = Math.min(24, Math.max(18, log2Ceil(fullCount * 256)));
   const bits = shared(Int32Array, (1 << bitsLog2) >>> 5);
   const slotsLog2 = Math.min(30, Math.max(4, log2Ceil(fullCount * 2)));
   const slots = shared(Int32Array, 1 << slotsLog2);

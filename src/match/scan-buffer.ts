@@ -16,6 +16,9 @@ export function scanTables(t: LookupTables): ScanTables {
   return { ...t, localBits: t.bits.slice(), tailAnchor: t.shortLength && n >= 2 ? t.groupOf[n - 2] : -1 };
 }
 
+/** A local copy of GOLDEN: an imported binding costs a context load and a hole check per use in V8. */
+const MIX = 0x9e3779b1 | 0;
+
 /** Rolling state carried between calls of {@link rollToCandidate}: a, b of the window. */
 const state = new Int32Array(2);
 
@@ -29,8 +32,11 @@ function rollToCandidate(buf: Uint8Array, i: number, stop: number, L: number, bi
   let a = state[0];
   let b = state[1];
   const Lm = L & 0xffff;
-  for (; i < stop; i++) {
-    const h = Math.imul((a & 0xffff) | (b << 16), GOLDEN) >>> shift;
+  // Rolling reads the byte after the window, so the last window is examined without rolling:
+  // a read past the end of `buf` would deoptimise the loop.
+  const last = stop - 1;
+  for (; i < last; i++) {
+    const h = Math.imul((a & 0xffff) | (b << 16), MIX) >>> shift;
     if ((bits[h >>> 5] & (1 << (h & 31))) !== 0) break;
     const o = buf[i];
     a = (a - o + buf[i + L]) | 0;
@@ -38,6 +44,10 @@ function rollToCandidate(buf: Uint8Array, i: number, stop: number, L: number, bi
   }
   state[0] = a;
   state[1] = b;
+  if (i === last) {
+    const h = Math.imul((a & 0xffff) | (b << 16), MIX) >>> shift;
+    if ((bits[h >>> 5] & (1 << (h & 31))) === 0) return stop;
+  }
   return i;
 }
 
@@ -133,10 +143,10 @@ export function scanBuffer(
       k = lookupFull(t, hash, (state[0] & 0xffff) | (state[1] << 16), buf, i, c);
       if (k >= 0) break;
       // A false candidate: roll past it by hand and go on.
-      const o = buf[i];
-      state[0] = (state[0] - o + buf[i + L]) | 0;
+      if (++i >= stop) break;
+      const o = buf[i - 1];
+      state[0] = (state[0] - o + buf[i - 1 + L]) | 0;
       state[1] = (state[1] - Math.imul(L & 0xffff, o) + state[0]) | 0;
-      i++;
     }
     c.comparisons += (k >= 0 ? i + 1 : i) - start;
     if (k < 0) break;
