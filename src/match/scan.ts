@@ -17,9 +17,12 @@ import { SCAN_PIECE, scanFileRange } from './scan-range.js';
 export interface ScanOptions {
   /** Worker threads to scan with; default: every core (`os.availableParallelism()`). */
   threads?: number;
-  /** A pool to run on instead of starting (and ending) one. */
+  /** A pool to run on instead of starting (and ending) one; the calling thread scans too. */
   pool?: WorkerPool;
-  /** A file smaller than twice this is scanned on the calling thread; also the least a worker gets. Default 4 MiB. */
+  /**
+   * A file smaller than twice this is scanned on the calling thread; also the least a worker
+   * gets. Default 16 MiB, or 2 MiB when `pool` is given (its workers are already running).
+   */
   minChunk?: number;
   /** Bytes a scanner reads at a time. Default 4 MiB. */
   piece?: number;
@@ -72,22 +75,26 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a whole number ≥ 1, not ${threads}`);
   const started = performance.now();
-  const lookup = options.lookup ?? buildLookup(index);
-  const hash = await loadStrongHash(index.strongHash);
-  const tables = scanTables(lookup);
   const fh = await openRegularFile(localPath);
+  let ownPool: WorkerPool | undefined;
   try {
     const localSize = (await fh.stat()).size;
-    const minChunk = Math.max(options.minChunk ?? 4 * 1024 * 1024, index.blockSize);
-    const chunkCount = threads > 1 ? Math.min(threads, Math.floor(localSize / minChunk)) : 1;
+    // Booting a worker costs tens of milliseconds: without a warm pool, small files stay on this thread.
+    const minChunk = Math.max(options.minChunk ?? (options.pool ? 2 : 16) * 1024 * 1024, index.blockSize);
+    const chunkCount = threads > 1 && index.blockCount > 0 ? Math.min(threads, Math.floor(localSize / minChunk)) : 1;
+    // Workers boot while the tables are built; the calling thread scans the first chunk itself.
+    const pool = chunkCount > 1 ? (options.pool ?? (ownPool = new WorkerPool(threads - 1)).warm()) : undefined;
+    const lookup = options.lookup ?? buildLookup(index);
+    const hash = await loadStrongHash(index.strongHash);
+    const tables = scanTables(lookup);
     const counters = newCounters();
     const matches = new MatchList();
     const piece = options.piece ?? SCAN_PIECE;
-    if (chunkCount <= 1 || index.blockCount === 0) {
+    if (!pool) {
       await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece);
     } else {
-      const chunks = await scanChunks(localPath, localSize, lookup, chunkCount, piece, counters, options.pool ?? threads);
-      await stitch(chunks, { fh, localPath, localSize, tables, hash, counters, matches });
+      const ctx: StitchContext = { fh, localPath, localSize, tables, hash, counters, matches };
+      await stitch(await scanChunks(ctx, lookup, chunkCount, piece, pool), ctx);
     }
     await findTailAtEnd(fh, localPath, localSize, tables, hash, matches, counters);
     const blockOffsets = assignBlocks(matches, lookup);
@@ -110,33 +117,33 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     return { matches, blockOffsets, stats };
   } finally {
     await fh.close();
+    await ownPool?.close();
   }
 }
 
 async function scanChunks(
-  path: string,
-  fileSize: number,
-  tables: LookupTables,
+  ctx: StitchContext,
+  lookup: LookupTables,
   count: number,
   piece: number,
-  counters: ScanCounters,
-  poolOrSize: WorkerPool | number,
+  pool: WorkerPool,
 ): Promise<ChunkResult[]> {
-  const pool = typeof poolOrSize === 'number' ? new WorkerPool(poolOrSize) : poolOrSize;
-  try {
-    const bounds = Array.from({ length: count + 1 }, (_, i) => Math.floor((fileSize * i) / count));
-    return await Promise.all(
-      bounds.slice(0, -1).map(async (from, i) => {
-        const to = bounds[i + 1];
-        const job: ScanJob = { kind: 'scan', path, fileSize, from, to, piece, tables };
-        const r = await pool.run<{ pos: Float64Array; block: Int32Array; next: number; counters: ScanCounters }>(job);
-        addCounters(counters, r.counters);
-        return { from, to, matches: MatchList.fromArrays(r), next: r.next };
-      }),
-    );
-  } finally {
-    if (pool !== poolOrSize) await pool.close();
-  }
+  const { localPath: path, localSize: fileSize } = ctx;
+  const bounds = Array.from({ length: count + 1 }, (_, i) => Math.floor((fileSize * i) / count));
+  return Promise.all(
+    bounds.slice(0, -1).map(async (from, i): Promise<ChunkResult> => {
+      const to = bounds[i + 1];
+      if (i === 0) {
+        const matches = new MatchList();
+        const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece);
+        return { from, to, matches, next };
+      }
+      const job: ScanJob = { kind: 'scan', path, fileSize, from, to, piece, tables: lookup };
+      const r = await pool.run<{ pos: Float64Array; block: Int32Array; next: number; counters: ScanCounters }>(job);
+      addCounters(ctx.counters, r.counters);
+      return { from, to, matches: MatchList.fromArrays(r), next: r.next };
+    }),
+  );
 }
 
 interface StitchContext {

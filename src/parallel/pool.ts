@@ -41,6 +41,12 @@ export class WorkerPool {
     return this.#size;
   }
 
+  /** Starts every worker now rather than on first use, so they boot while the caller prepares work. */
+  warm(): this {
+    while (this.#all.length < this.#size) this.#idle.push(this.#spawn());
+    return this;
+  }
+
   /** Runs `job` on a free worker; `transfer` lists buffers to move rather than copy. */
   run<T>(job: Job, transfer: TransferListItem[] = []): Promise<T> {
     return new Promise<T>((resolve, reject) => {
