@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { DeltasyncError, IndexFormatError } from '../../src/errors/errors.js';
+import { encodeIndex, readIndexFile, writeIndexFile } from '../../src/format/index-file.js';
+import { buildIndex } from '../../src/index/build.js';
+import { assertSameIndex } from '../helpers/index-compare.js';
+import { seededBytes } from '../helpers/random.js';
+import { type TempDir, tempDir } from '../helpers/temp-dir.js';
+
+let t: TempDir;
+let ref: string;
+
+before(async () => {
+  t = await tempDir();
+  ref = await t.write('ref', seededBytes(21, 30_000));
+});
+after(() => t.done());
+
+test('encodeIndex(index, "gosync") of a sha256 index throws an IndexFormatError', async () => {
+  const index = await buildIndex(ref, { strongHash: 'sha256' });
+  assert.throws(() => encodeIndex(index, 'gosync'), IndexFormatError);
+  assert.throws(() => encodeIndex(index, 'gosync'), /go-sync format holds only full MD5/);
+});
+
+test('encodeIndex(index, "gosync") also refuses a truncated MD5 or a whole-file hash', async () => {
+  const truncated = await buildIndex(ref, { strongLength: 8 });
+  assert.throws(() => encodeIndex(truncated, 'gosync'), IndexFormatError);
+  const withFileHash = await buildIndex(ref, { fileHash: 'sha256' });
+  assert.throws(() => encodeIndex(withFileHash, 'gosync'), IndexFormatError);
+});
+
+test('writeIndexFile then readIndexFile round-trips both formats, leaving no temporary file', async () => {
+  const plain = await buildIndex(ref, { blockSize: 1024 });
+  await writeIndexFile(plain, t.path('ref.gosync'));
+  assertSameIndex(await readIndexFile(t.path('ref.gosync')), plain);
+  assert.deepEqual(new Uint8Array(await readFile(t.path('ref.gosync'))), encodeIndex(plain));
+
+  const v1 = await buildIndex(ref, { blockSize: 1024, strongHash: 'blake3', strongLength: 12, fileHash: 'sha256' });
+  await writeIndexFile(v1, t.path('ref.idx'));
+  assertSameIndex(await readIndexFile(t.path('ref.idx')), v1);
+
+  // Overwriting an existing index replaces it.
+  await writeIndexFile(plain, t.path('ref.idx'), 'deltasync');
+  assertSameIndex(await readIndexFile(t.path('ref.idx')), plain);
+  assert.deepEqual((await readdir(t.dir)).filter((n) => n.includes('deltasync-tmp')), []);
+});
+
+test('readIndexFile of a missing file names it', async () => {
+  const p = t.path('missing.gosync');
+  await assert.rejects(readIndexFile(p), (err: unknown) => {
+    assert.ok(err instanceof DeltasyncError);
+    assert.equal(err.code, 'ENOENT');
+    assert.match(err.message, /cannot read index .*missing\.gosync: no such file or directory/);
+    return true;
+  });
+});
+
+test('writeIndexFile into a folder that does not exist names the path', async () => {
+  const p = t.path('no-such-dir/ref.gosync');
+  const index = await buildIndex(ref);
+  await assert.rejects(writeIndexFile(index, p), (err: unknown) => {
+    assert.ok(err instanceof DeltasyncError);
+    assert.ok(err.message.includes(p), err.message);
+    return true;
+  });
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { buildIndex } from '../../src/index/build.js';
+import { buildLookup } from '../../src/index/lookup.js';
+import { concat, seededBytes } from '../helpers/random.js';
+import { type TempDir, tempDir } from '../helpers/temp-dir.js';
+
+let t: TempDir;
+before(async () => {
+  t = await tempDir();
+});
+after(() => t.done());
+
+test('a file of zeros: every block is in the group of block 0', async () => {
+  const p = await t.write('zeros', new Uint8Array(64 * 1024));
+  const index = await buildIndex(p, { blockSize: 1024 });
+  const lookup = buildLookup(index);
+  assert.equal(lookup.blockCount, 64);
+  assert.equal(lookup.shortLength, 0);
+  assert.deepEqual(Array.from(lookup.groupOf), new Array(64).fill(0));
+  assert.equal(lookup.sameWeakNext.every((v) => v === -1), true, 'one distinct block, no chain');
+});
+
+test('identical blocks share the first as their representative; distinct ones stand alone', async () => {
+  const L = 1024;
+  const [A, B, C, D] = [1, 2, 3, 4].map((s) => seededBytes(s, L));
+  // Blocks: A B A C B B D A, then a short tail equal to A's start.
+  const data = concat(A, B, A, C, B, B, D, A, A.subarray(0, 100));
+  const p = await t.write('abac', data);
+  const index = await buildIndex(p, { blockSize: L });
+  const lookup = buildLookup(index);
+  assert.equal(lookup.blockCount, 9);
+  assert.equal(lookup.shortLength, 100);
+  assert.deepEqual(Array.from(lookup.groupOf), [0, 1, 0, 3, 1, 1, 6, 0, 8]);
+});
+
+test('blocks with the same weak sum but different content are told apart', async () => {
+  // Bytes [x, y, z] changed to [x+1, y−2, z+1] keep a (+1 −2 +1 = 0) and b (weights w, w−1, w−2:
+  // w − 2(w−1) + (w−2) = 0): two different blocks with the same weak sum.
+  const L = 512;
+  const base = seededBytes(5, L);
+  base[10] = 100;
+  base[11] = 100;
+  base[12] = 100;
+  const other = base.slice();
+  other[10] = 101;
+  other[11] = 98;
+  other[12] = 101;
+  const p = await t.write('collide', concat(base, other, base));
+  const index = await buildIndex(p, { blockSize: L });
+  assert.equal(index.weak[0], index.weak[1], 'a weak-sum collision');
+  const lookup = buildLookup(index);
+  assert.deepEqual(Array.from(lookup.groupOf), [0, 1, 0]);
+  assert.equal(lookup.sameWeakNext[0], 1, 'block 1 is chained behind block 0');
+});
+
+test('an empty index has empty tables', async () => {
+  const p = await t.write('empty', new Uint8Array(0));
+  const lookup = buildLookup(await buildIndex(p));
+  assert.equal(lookup.blockCount, 0);
+  assert.equal(lookup.shortLength, 0);
+});
+
+test('a file shorter than one block is a single short block', async () => {
+  const p = await t.write('tiny', seededBytes(6, 300));
+  const lookup = buildLookup(await buildIndex(p, { blockSize: 1024 }));
+  assert.equal(lookup.blockCount, 1);
+  assert.equal(lookup.shortLength, 300);
+  assert.deepEqual(Array.from(lookup.groupOf), [0]);
+});

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import fc from 'fast-check';
+import { buildIndex } from '../../src/index/build.js';
+import { buildLookup } from '../../src/index/lookup.js';
+import { scanFile } from '../../src/match/scan.js';
+import { WorkerPool } from '../../src/parallel/pool.js';
+import { bruteForceScan } from '../helpers/brute-force.js';
+import { applyEdits, editArb } from '../helpers/edits.js';
+import { concat, makeReference, Rng } from '../helpers/random.js';
+import { plainScan } from '../helpers/scan-result.js';
+import { type TempDir, tempDir } from '../helpers/temp-dir.js';
+
+let t: TempDir;
+let pool: WorkerPool;
+before(async () => {
+  t = await tempDir();
+  pool = new WorkerPool(2);
+});
+after(async () => {
+  await pool.close();
+  await t.done();
+});
+
+/** Puts `copies` copies of the reference's last block and short tail at random places of `local`. */
+function withTailCopies(ref: Uint8Array, blockSize: number, local: Uint8Array, copies: number, seed: number): Uint8Array {
+  const S = ref.length % blockSize;
+  const tail = ref.subarray(Math.max(0, ref.length - blockSize - S));
+  const rng = new Rng(seed);
+  let out = local;
+  for (let c = 0; c < copies; c++) {
+    const at = rng.int(out.length + 1);
+    out = concat(out.subarray(0, at), tail, out.subarray(at));
+  }
+  return out;
+}
+
+test('property: threads 1 and threads 2+ (many small chunks, small pieces) find exactly the same matches', async () => {
+  let parallelRuns = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({
+        seed: fc.integer({ min: 0, max: 0x7fffffff }),
+        size: fc.integer({ min: 0, max: 300_000 }),
+        blockSize: fc.integer({ min: 512, max: 4096 }),
+        kind: fc.constantFrom('random' as const, 'repeats' as const, 'zeros' as const),
+        edits: fc.array(editArb, { maxLength: 6 }),
+        tailCopies: fc.integer({ min: 0, max: 4 }),
+        threads: fc.integer({ min: 2, max: 5 }),
+        minChunk: fc.integer({ min: 512, max: 8192 }),
+        piece: fc.constantFrom(1000, 4096, 5003),
+      }),
+      async (c) => {
+        const ref = makeReference(c.seed, c.size, c.blockSize, c.kind);
+        const local = withTailCopies(ref, c.blockSize, applyEdits(ref, c.edits), c.tailCopies, c.seed);
+        const refPath = await t.write('ref', ref);
+        const localPath = await t.write('local', local);
+        const index = await buildIndex(refPath, { blockSize: c.blockSize, threads: 1 });
+        const lookup = buildLookup(index);
+        const single = plainScan(await scanFile(localPath, index, { threads: 1, lookup }));
+        const singleSmallPieces = plainScan(await scanFile(localPath, index, { threads: 1, piece: c.piece, lookup }));
+        const multi = await scanFile(localPath, index, { threads: c.threads, pool, minChunk: c.minChunk, piece: c.piece, lookup });
+        if (multi.stats.threads > 1) parallelRuns++;
+        assert.deepEqual(singleSmallPieces, single, 'threads 1 with small pieces');
+        assert.deepEqual(plainScan(multi), single, `threads ${c.threads}`);
+        const want = bruteForceScan(ref, c.blockSize, local);
+        assert.deepEqual(single, want, 'brute force');
+      },
+    ),
+    { numRuns: 35 },
+  );
+  assert.ok(parallelRuns >= 10, `the parallel path ran in ${parallelRuns} of 35 runs`);
+});
+
+test('threads 2 without a pool gives the single-threaded result on a file with many chunks', async () => {
+  const L = 1024;
+  const ref = makeReference(99, 400_000 + 333, L, 'repeats');
+  const local = withTailCopies(
+    ref,
+    L,
+    applyEdits(ref, [
+      { kind: 'move', from: 0.3, to: 0.6, length: 40_000 },
+      { kind: 'insert', at: 0.5, length: 123, seed: 1 },
+      { kind: 'delete', at: 0.9, length: 777 },
+    ]),
+    3,
+    7,
+  );
+  const refPath = await t.write('ref2', ref);
+  const localPath = await t.write('local2', local);
+  const index = await buildIndex(refPath, { blockSize: L });
+  const single = plainScan(await scanFile(localPath, index, { threads: 1 }));
+  const multi = await scanFile(localPath, index, { threads: 2, minChunk: 4096, piece: 4096 });
+  assert.equal(multi.stats.threads, 2);
+  assert.deepEqual(plainScan(multi), single);
+  assert.deepEqual(single, bruteForceScan(ref, L, local));
+  assert.ok(multi.stats.matchedBlocks > index.blockCount / 2);
+});
+
+test('chunk boundaries inside matched blocks: every boundary offset of an identical file', async () => {
+  // Chunks split at floor(size·i/count): with an identical file, each boundary falls inside or at
+  // the start of a block the single-threaded scan jumps over.
+  const L = 512;
+  const ref = makeReference(5, 64 * L + 100, L, 'random');
+  const p = await t.write('same', ref);
+  const index = await buildIndex(p, { blockSize: L });
+  const single = plainScan(await scanFile(p, index, { threads: 1 }));
+  for (const threads of [2, 3, 4, 7, 16]) {
+    const multi = await scanFile(p, index, { threads, pool, minChunk: 512, piece: 700 });
+    assert.deepEqual(plainScan(multi), single, `threads ${threads}`);
+  }
+});
