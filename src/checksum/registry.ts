@@ -28,6 +28,6 @@ export function strongHashEntry(name: string): StrongHashEntry {
  * h.digest(new TextEncoder().encode('abc')); // ba7816bf…
  * ```
  */
-export function loadStrongHash(name: string): Promise<StrongHash> {
+export async function loadStrongHash(name: string): Promise<StrongHash> {
   return strongHashEntry(name).load();
 }

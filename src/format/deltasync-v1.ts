@@ -61,7 +61,8 @@ export function decodeDeltasync(r: ByteReader, bad: (msg: string) => Error): Blo
   const strongHash = r.ascii(r.u8('block hash name length'), 'block hash name');
   const strongLength = r.u8('block digest length');
   const fileHashName = r.ascii(r.u8('file hash name length'), 'file hash name');
-  const fileDigest = r.bytesOf(r.u8('file digest length'), 'file digest').slice();
+  // A copy: Buffer.prototype.slice would share memory with the file's bytes.
+  const fileDigest = new Uint8Array(r.bytesOf(r.u8('file digest length'), 'file digest'));
   if (headerEnd < r.pos || headerEnd > r.bytes.length) {
     throw bad(`header length ${headerEnd} is out of range`);
   }

@@ -25,6 +25,7 @@ export class ByteReader {
   constructor(
     readonly bytes: Uint8Array,
     readonly onShort: (what: string, need: number) => Error,
+    readonly onTooLarge: (what: string, value: bigint) => Error,
     start = 0,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -47,7 +48,7 @@ export class ByteReader {
     this.#need(8, what);
     const v = this.view.getBigUint64(this.pos, true);
     this.pos += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw this.onShort(`${what} (value ${v} too large)`, -1);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw this.onTooLarge(what, v);
     return Number(v);
   }
   bytesOf(n: number, what: string): Uint8Array {

@@ -37,7 +37,11 @@ export function encodeIndex(index: BlockIndex, format?: IndexFormat): Uint8Array
  */
 export function decodeIndex(bytes: Uint8Array, name: string): BlockIndex {
   const bad = (msg: string) => new IndexFormatError(`${name}: ${msg}`);
-  const r = new ByteReader(bytes, (what) => bad(`truncated index: the header ends before its ${what}`));
+  const r = new ByteReader(
+    bytes,
+    (what) => bad(`truncated index: the header ends before its ${what}`),
+    (what, value) => bad(`${what} ${value} is too large`),
+  );
   const magic = bytes.subarray(0, MAGIC.length);
   if (String.fromCharCode(...magic) !== MAGIC) {
     const shown = Buffer.from(magic).toString('hex');

@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import { type FileHandle, stat } from 'node:fs/promises';
 import { loadStrongHash } from '../checksum/registry.js';
 import { ArgumentError, DeltasyncError, VerificationError } from '../errors/errors.js';
 import type { BlockIndex } from '../index/block-index.js';
@@ -78,11 +78,13 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const hash = await loadStrongHash(index.strongHash);
   const fileHasher = index.fileHash ? await (await loadStrongHash(index.fileHash.algorithm)).create() : undefined;
   const fetches = plan.spans.filter((s) => s.kind === 'fetch');
-  const localFh: FileHandle | undefined = plan.reusedBytes > 0 ? await openRegularFile(local) : undefined;
-  const localMode = localFh ? (await localFh.stat()).mode & 0o7777 : undefined;
+  // A new output takes the local file's permission bits (an existing one keeps its own).
+  const localMode = await stat(local).then((st) => st.mode & 0o7777, () => undefined);
   const out = await AtomicFile.create(output);
+  let localFh: FileHandle | undefined;
   let done = 0;
   try {
+    if (plan.reusedBytes > 0) localFh = await openRegularFile(local);
     const fetched = source.fetch(fetches)[Symbol.asyncIterator]();
     const write = async (data: Uint8Array, offset: number) => {
       fileHasher?.update(data);
