@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { loadStrongHash, strongHashEntry } from '../checksum/registry.js';
 import type { Hasher } from '../checksum/strong-hash.js';
-import { ArgumentError, fsError } from '../errors/errors.js';
+import { ArgumentError, DeltasyncError } from '../errors/errors.js';
 import { openRegularFile, readAt } from '../util/file-io.js';
+import { sharedArray } from '../util/shared-memory.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { SumsJob } from '../parallel/worker.js';
 import { type BlockIndex, blockCountOf, checkBlockSize, DEFAULT_BLOCK_SIZE } from './block-index.js';
@@ -25,10 +26,6 @@ export interface BuildOptions {
 }
 
 const READ_CHUNK = 4 * 1024 * 1024;
-
-function shared<T>(Type: { new (b: SharedArrayBuffer): T }, bytes: number): T {
-  return new Type(new SharedArrayBuffer(Math.max(4, bytes)));
-}
 
 /**
  * Builds the index of a file: streams it once, computing one weak and one strong sum per block
@@ -60,8 +57,8 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
   try {
     const fileSize = (await fh.stat()).size;
     const blockCount = blockCountOf(fileSize, blockSize);
-    const weak = shared(Int32Array, blockCount * 4);
-    const strong = shared(Uint8Array, blockCount * strongLength);
+    const weak = sharedArray(Int32Array, blockCount);
+    const strong = sharedArray(Uint8Array, blockCount * strongLength);
     const chunk = Math.max(1, Math.floor(READ_CHUNK / blockSize)) * blockSize;
     const parallel = threads > 1 && fileSize >= 4 * chunk;
     const pool = parallel ? (options.pool ?? new WorkerPool(threads)) : undefined;
@@ -71,7 +68,7 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
       for (let off = 0; off < fileSize; off += chunk) {
         const data = new Uint8Array(Math.min(chunk, fileSize - off));
         const got = await readAt(fh, data, data.length, off, path);
-        if (got !== data.length) throw fsError(new Error('file shrank while it was read'), path, 'read');
+        if (got !== data.length) throw new DeltasyncError(`${path}: shrank while it was read (ended at ${off + got})`, 'ESHORT');
         fileHasher?.update(data);
         const firstBlock = off / blockSize;
         if (!pool) {

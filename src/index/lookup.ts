@@ -1,3 +1,4 @@
+import { sharedArray } from '../util/shared-memory.js';
 import { type BlockIndex, blockLength } from './block-index.js';
 
 /** Multiplier of the multiplicative hash that spreads weak sums over the prefilter and table. */
@@ -36,13 +37,6 @@ export interface LookupTables {
   readonly shortLength: number;
 }
 
-function shared<T extends Int32Array | Uint8Array>(
-  Type: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
-  length: number,
-): T {
-  return new Type(new SharedArrayBuffer(Math.max(1, length) * Type.BYTES_PER_ELEMENT));
-}
-
 function log2Ceil(n: number): number {
   return Math.max(0, Math.ceil(Math.log2(Math.max(1, n))));
 }
@@ -61,18 +55,18 @@ export function buildLookup(index: BlockIndex): LookupTables {
   const shortLength = n > 0 && blockLength(index, n - 1) < index.blockSize ? blockLength(index, n - 1) : 0;
   const fullCount = shortLength ? n - 1 : n;
 
-  const weak = shared(Int32Array, n);
+  const weak = sharedArray(Int32Array, n);
   weak.set(index.weak);
-  const strong = shared(Uint8Array, n * sl);
+  const strong = sharedArray(Uint8Array, n * sl);
   strong.set(index.strong);
 
   const bitsLog2 = Math.min(24, Math.max(18, log2Ceil(fullCount * 256)));
-  const bits = shared(Int32Array, (1 << bitsLog2) >>> 5);
+  const bits = sharedArray(Int32Array, (1 << bitsLog2) >>> 5);
   const slotsLog2 = Math.min(30, Math.max(4, log2Ceil(fullCount * 2)));
-  const slots = shared(Int32Array, 1 << slotsLog2);
+  const slots = sharedArray(Int32Array, 1 << slotsLog2);
   const slotMask = (1 << slotsLog2) - 1;
-  const sameWeakNext = shared(Int32Array, n).fill(-1);
-  const groupOf = shared(Int32Array, n);
+  const sameWeakNext = sharedArray(Int32Array, n).fill(-1);
+  const groupOf = sharedArray(Int32Array, n);
 
   for (let k = 0; k < fullCount; k++) {
     const w = weak[k];

@@ -4,7 +4,7 @@ import { loadStrongHash } from '../checksum/registry.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { ArgumentError } from '../errors/errors.js';
 import { openRegularFile, readAt } from '../util/file-io.js';
-import type { BlockIndex } from '../index/block-index.js';
+import { type BlockIndex, blockLength } from '../index/block-index.js';
 import { buildLookup, type LookupTables } from '../index/lookup.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { ScanJob } from '../parallel/worker.js';
@@ -30,7 +30,11 @@ export interface ScanOptions {
   lookup?: LookupTables;
 }
 
-/** What a scan found and what it cost; the fields go-sync's diff prints. */
+/**
+ * What a scan found and what it cost; the fields go-sync's diff prints. The matches are the same
+ * whatever the thread count; the counters count work done, and a parallel scan does a little more
+ * of it where chunks meet (offsets a worker examined that the stitched result does not use).
+ */
 export interface ScanStats extends ScanCounters {
   localSize: number;
   /** Reference blocks whose content the local file holds. */
@@ -38,7 +42,7 @@ export interface ScanStats extends ScanCounters {
   /** Bytes of the reference those blocks cover. */
   matchedBytes: number;
   /** Bytes of the reference still to fetch. */
-  missingBytes: number;
+  fetchBytes: number;
   threads: number;
   milliseconds: number;
 }
@@ -83,7 +87,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     const minChunk = Math.max(options.minChunk ?? (options.pool ? 2 : 16) * 1024 * 1024, index.blockSize);
     const chunkCount = threads > 1 && index.blockCount > 0 ? Math.min(threads, Math.floor(localSize / minChunk)) : 1;
     // Workers boot while the tables are built; the calling thread scans the first chunk itself.
-    const pool = chunkCount > 1 ? (options.pool ?? (ownPool = new WorkerPool(threads - 1)).warm()) : undefined;
+    const pool = chunkCount > 1 ? (options.pool ?? (ownPool = new WorkerPool(chunkCount - 1)).warm()) : undefined;
     const lookup = options.lookup ?? buildLookup(index);
     const hash = await loadStrongHash(index.strongHash);
     const tables = scanTables(lookup);
@@ -103,14 +107,14 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     for (let k = 0; k < index.blockCount; k++) {
       if (blockOffsets[k] < 0) continue;
       matchedBlocks++;
-      matchedBytes += Math.min(index.blockSize, index.fileSize - k * index.blockSize);
+      matchedBytes += blockLength(index, k);
     }
     const stats: ScanStats = {
       ...counters,
       localSize,
       matchedBlocks,
       matchedBytes,
-      missingBytes: index.fileSize - matchedBytes,
+      fetchBytes: index.fileSize - matchedBytes,
       threads: chunkCount <= 1 ? 1 : Math.min(threads, chunkCount),
       milliseconds: performance.now() - started,
     };

@@ -64,6 +64,7 @@ export class WorkerPool {
       const worker = w;
       const onMessage = (msg: WorkerReply) => {
         worker.off('error', onError);
+        worker.off('exit', onExit);
         this.#idle.push(worker);
         if (msg.ok) p.resolve(msg.value);
         else p.reject(msg.code ? new DeltasyncError(msg.error ?? '', msg.code) : new Error(msg.error));
@@ -71,12 +72,16 @@ export class WorkerPool {
       };
       const onError = (err: Error) => {
         worker.off('message', onMessage);
+        worker.off('exit', onExit);
         this.#all.splice(this.#all.indexOf(worker), 1);
         p.reject(err);
         this.#dispatch();
       };
+      // A worker that dies without an error event (killed, out of memory) must not leave its job hanging.
+      const onExit = (code: number) => onError(new Error(`a worker thread stopped (exit code ${code}) during a ${p.job.kind} job`));
       worker.once('message', onMessage);
       worker.once('error', onError);
+      worker.once('exit', onExit);
       worker.postMessage(p.job, p.transfer);
     }
   }

@@ -9,7 +9,7 @@ import { scanTables } from '../match/scan-buffer.js';
 import { scanFileRange } from '../match/scan-range.js';
 import type { Job, WorkerReply } from './pool.js';
 
-/** Scan window starts [from, to) of a file; see match/parallel-scan.ts. */
+/** Scan window starts [from, to) of a file; see match/scan.ts. */
 export interface ScanJob extends Job {
   kind: 'scan';
   path: string;

@@ -27,7 +27,7 @@ for (const [size, blockSize] of [
     assert.deepEqual(plainScan(r).blockOffsets, Array.from({ length: n }, (_, k) => k * blockSize));
     assert.equal(r.stats.matchedBlocks, n);
     assert.equal(r.stats.matchedBytes, size);
-    assert.equal(r.stats.missingBytes, 0);
+    assert.equal(r.stats.fetchBytes, 0);
     assert.equal(r.stats.localSize, size);
     assert.ok(r.stats.strongHits >= n - (size % blockSize ? 1 : 0));
     // Each block was found once, in order (the short last block once, at the end).
@@ -40,7 +40,7 @@ test('an identical file with a deltasync index (blake3, 8-byte digests) holds ev
   const index = await buildIndex(p, { blockSize: 2048, strongHash: 'blake3', strongLength: 8, fileHash: 'sha256' });
   const r = await scanFile(p, index, { threads: 1 });
   assert.equal(r.stats.matchedBlocks, index.blockCount);
-  assert.equal(r.stats.missingBytes, 0);
+  assert.equal(r.stats.fetchBytes, 0);
 });
 
 test('an unrelated file holds no block', async () => {
@@ -48,7 +48,7 @@ test('an unrelated file holds no block', async () => {
   const other = await t.write('other', seededBytes(2, 100_000));
   const r = await scanFile(other, await buildIndex(ref, { blockSize: 1024 }), { threads: 1 });
   assert.equal(r.stats.matchedBlocks, 0);
-  assert.equal(r.stats.missingBytes, 100_000);
+  assert.equal(r.stats.fetchBytes, 100_000);
   assert.ok(r.blockOffsets.every((o) => o === -1));
   assert.equal(r.matches.length, 0);
 });
@@ -61,5 +61,5 @@ test('an empty local file holds no block; an empty index matches nothing', async
   assert.equal(r.stats.localSize, 0);
   const r2 = await scanFile(ref, await buildIndex(empty), { threads: 1 });
   assert.equal(r2.blockOffsets.length, 0);
-  assert.equal(r2.stats.missingBytes, 0);
+  assert.equal(r2.stats.fetchBytes, 0);
 });

@@ -33,7 +33,7 @@ test('a reference of zeros: every block is found in a local file that holds one 
   const index = await buildIndex(refPath, { blockSize: L });
   const r = await scanFile(localPath, index, { threads: 1 });
   assert.equal(r.stats.matchedBlocks, 200);
-  assert.equal(r.stats.missingBytes, 0);
+  assert.equal(r.stats.fetchBytes, 0);
   for (let k = 0; k < 200; k++) assert.ok(isZero(local, r.blockOffsets[k], L), `block ${k} at ${r.blockOffsets[k]}`);
   assert.deepEqual(plainScan(r), bruteForceScan(ref, L, local));
 });

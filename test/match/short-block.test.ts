@@ -53,7 +53,7 @@ test('the short last block is found when it follows its preceding block in the m
   assert.equal(r.blockOffsets[19], 777);
   assert.equal(r.blockOffsets[TAIL], 777 + L);
   assert.equal(r.stats.matchedBlocks, 2);
-  assert.equal(r.stats.missingBytes, 19 * L);
+  assert.equal(r.stats.fetchBytes, 19 * L);
 });
 
 test('the tail behind its block near the end, where the file also ends with the tail', async () => {
@@ -69,7 +69,7 @@ test('an identical file: the tail is found once, right after block 19', async ()
   const r = await scanBoth('identical', ref);
   assert.equal(r.blockOffsets[TAIL], 20 * L);
   assert.equal(plainScan(r).block.filter((b) => b === TAIL).length, 1);
-  assert.equal(r.stats.missingBytes, 0);
+  assert.equal(r.stats.fetchBytes, 0);
 });
 
 test('the tail repeated after every copy of its block in a long file', async () => {
