@@ -4,7 +4,7 @@
  */
 import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -286,4 +286,38 @@ export function textTable(rows: string[][], right: ReadonlySet<number>): string 
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contention
+
+function systemBusyMs(): number | undefined {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal ... (in USER_HZ ticks, 100 per second on Linux)
+    const f = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    const busy = f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] ?? 0);
+    return busy * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Watches how many cores other processes kept busy while something ran: all CPU time the system
+ * spent (from /proc/stat, steal included) minus this process's own (every thread), over the wall
+ * time. Linux only; elsewhere `stop()` gives NaN.
+ */
+export class CpuWatch {
+  #sys = systemBusyMs();
+  #own = process.cpuUsage();
+  #t = performance.now();
+
+  /** Cores busy elsewhere on average since construction. */
+  stop(): number {
+    const sys = systemBusyMs();
+    const own = process.cpuUsage(this.#own);
+    const wall = performance.now() - this.#t;
+    if (sys === undefined || this.#sys === undefined || wall < 50) return NaN;
+    return Math.max(0, (sys - this.#sys - (own.user + own.system) / 1000) / wall);
+  }
 }

@@ -103,7 +103,7 @@ async function main(): Promise<boolean> {
         ['Blocks', `${fmtCount(index.blockCount)} (${fmtBytes(index.fileSize)})`],
         ['Matched blocks', `${fmtCount(s.matchedBlocks)} (${fmtPct(s.matchedBlocks, index.blockCount)})`],
         ['Matched bytes', `${fmtCount(s.matchedBytes)} (${fmtBytes(s.matchedBytes)})`],
-        ['Bytes to fetch', `${fmtCount(s.missingBytes)} (${fmtBytes(s.missingBytes)}) in ${fetchRanges} ranges`],
+        ['Bytes to fetch', `${fmtCount(s.fetchBytes)} (${fmtBytes(s.fetchBytes)}) in ${fetchRanges} ranges`],
         ['Comparisons', fmtCount(s.comparisons)],
         ['Weak hits', `${fmtCount(s.weakHits)} (${s.comparisons ? ((100 * s.weakHits) / s.comparisons).toFixed(4) : '0'}% of comparisons)`],
         ['Strong hits', fmtCount(s.strongHits)],

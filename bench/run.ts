@@ -29,6 +29,7 @@ import { GOLDEN, type LookupTables } from '../src/index/lookup.js';
 import { MatchList, newCounters } from '../src/match/match-list.js';
 import { scanBuffer, scanTables } from '../src/match/scan-buffer.js';
 import {
+  CpuWatch,
   fmtCount,
   makeRandomData,
   mbps,
@@ -53,6 +54,10 @@ const L = 8192;
 
 interface Row {
   name: string;
+  /** The tinybench task the row reports. */
+  key?: string;
+  /** Cores other processes kept busy during the measurement. */
+  others?: number;
   value: string;
   unit: string;
   target?: string;
@@ -116,15 +121,20 @@ function withPrefilter(t: LookupTables, bitsLog2: number): LookupTables {
 }
 
 /** Times `runs` calls of `fn` (after `warmup` untimed ones); returns milliseconds of each. */
-async function timeRuns(runs: number, fn: () => Promise<unknown>, warmup = 1): Promise<number[]> {
+/** Milliseconds of each timed run, and the cores other processes kept busy meanwhile. */
+type Runs = number[] & { others: number };
+
+/** Times `runs` calls of `fn` (after `warmup` untimed ones). */
+async function timeRuns(runs: number, fn: () => Promise<unknown>, warmup = 1): Promise<Runs> {
   for (let i = 0; i < warmup; i++) await fn();
   const ms: number[] = [];
+  const watch = new CpuWatch();
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     await fn();
     ms.push(performance.now() - t);
   }
-  return ms;
+  return Object.assign(ms, { others: watch.stop() });
 }
 
 /** `median (min–max), n runs` in MB/s for `bytes` processed per run. */
@@ -286,6 +296,13 @@ async function micro(): Promise<void> {
   add('lookup 32k', look32k.ops, look32k.run);
 
   progress(`micro benchmarks (${perOp.size} tinybench tasks)`);
+  // Cores other processes kept busy while each task ran (its warm-up included).
+  const othersOf = new Map<string, number>();
+  let watch = new CpuWatch();
+  bench.addEventListener('cycle', (e) => {
+    othersOf.set(e.task.name, watch.stop());
+    watch = new CpuWatch();
+  });
   const tasks = await bench.run();
   const ns = new Map<string, number>();
   for (const task of tasks) {
@@ -300,45 +317,46 @@ async function micro(): Promise<void> {
   const rows = section('Micro (tinybench; median sample / batch)');
   const perByte = (k: string) => `= ${fixed(1e3 / g(k), 0)} MB/s`;
   rows.push(
-    { name: 'rolling sum: RollingSum.roll', value: fixed(g('roll')), unit: 'ns/byte', notes: `batch of 1e6 rolls, 8 KiB window; ${perByte('roll')}` },
-    { name: 'rolling sum: weakParts (block sums, build)', value: fixed(g('weakParts'), 3), unit: 'ns/byte', notes: `4 MiB in 8 KiB blocks; ${perByte('weakParts')}` },
+    { name: 'rolling sum: RollingSum.roll', key: 'roll', value: fixed(g('roll')), unit: 'ns/byte', notes: `batch of 1e6 rolls, 8 KiB window; ${perByte('roll')}` },
+    { name: 'rolling sum: weakParts (block sums, build)', key: 'weakParts', value: fixed(g('weakParts'), 3), unit: 'ns/byte', notes: `4 MiB in 8 KiB blocks; ${perByte('weakParts')}` },
     {
       name: 'scanBuffer raw loop (1-block index)',
-      value: fixed(g('scan raw')),
+      key: 'scan raw', value: fixed(g('scan raw')),
       unit: 'ns/byte',
       notes: `2 MiB random, never matches; prefilter ${raw.bitsBytes / 1024} KiB; ${perByte('scan raw')}`,
     },
     {
       name: 'weak rejection (1,024-block index)',
-      value: fixed(g('weak 1k')),
+      key: 'weak 1k', value: fixed(g('weak 1k')),
       unit: 'ns/offset',
       notes: `prefilter ${weak1k.bitsBytes / 1024} KiB, ${fixed(100 * weak1k.density, 2)}% set (8 MiB reference); ${perByte('weak 1k')}`,
     },
     {
       name: 'weak rejection (32,768-block index)',
-      value: fixed(g('weak 32k')),
+      key: 'weak 32k', value: fixed(g('weak 32k')),
       unit: 'ns/offset',
       notes: `prefilter ${weak32k.bitsBytes / 1024} KiB, ${fixed(100 * weak32k.density, 2)}% set (256 MiB reference); ${perByte('weak 32k')}`,
     },
     ...sweep.map((c) => ({
       name: `  same, prefilter 2^${c.bitsLog2} bits (bench-built)`,
-      value: fixed(g(`weak 32k 2^${c.bitsLog2}`)),
+      key: `weak 32k 2^${c.bitsLog2}`, value: fixed(g(`weak 32k 2^${c.bitsLog2}`)),
       unit: 'ns/offset',
       notes: `prefilter ${c.bitsBytes / 1024} KiB, ${fixed(100 * c.density, 2)}% set; ${perByte(`weak 32k 2^${c.bitsLog2}`)}`,
     })),
-    { name: 'block sums (weakParts + md5), in memory', value: fixed(g('sumBlocks md5'), 3), unit: 'ns/byte', notes: `sumBlocks over 4 MiB, as build does per chunk; ${perByte('sumBlocks md5')}` },
-    { name: 'strong rejection: md5 of 8 KiB + compare', value: fmtCount(Math.round(g('strong md5'))), unit: 'ns/offset', notes: `isolated digest; = ${fixed((L * 1e3) / g('strong md5'), 0)} MB/s of hashing` },
-    { name: 'strong rejection: sha256 of 8 KiB + compare', value: fmtCount(Math.round(g('strong sha256'))), unit: 'ns/offset', notes: `= ${fixed((L * 1e3) / g('strong sha256'), 0)} MB/s of hashing` },
-    { name: 'strong rejection: blake3 of 8 KiB + compare', value: fmtCount(Math.round(g('strong blake3'))), unit: 'ns/offset', notes: `= ${fixed((L * 1e3) / g('strong blake3'), 0)} MB/s of hashing (WebAssembly)` },
+    { name: 'block sums (weakParts + md5), in memory', key: 'sumBlocks md5', value: fixed(g('sumBlocks md5'), 3), unit: 'ns/byte', notes: `sumBlocks over 4 MiB, as build does per chunk; ${perByte('sumBlocks md5')}` },
+    { name: 'strong rejection: md5 of 8 KiB + compare', key: 'strong md5', value: fmtCount(Math.round(g('strong md5'))), unit: 'ns/offset', notes: `isolated digest; = ${fixed((L * 1e3) / g('strong md5'), 0)} MB/s of hashing` },
+    { name: 'strong rejection: sha256 of 8 KiB + compare', key: 'strong sha256', value: fmtCount(Math.round(g('strong sha256'))), unit: 'ns/offset', notes: `= ${fixed((L * 1e3) / g('strong sha256'), 0)} MB/s of hashing` },
+    { name: 'strong rejection: blake3 of 8 KiB + compare', key: 'strong blake3', value: fmtCount(Math.round(g('strong blake3'))), unit: 'ns/offset', notes: `= ${fixed((L * 1e3) / g('strong blake3'), 0)} MB/s of hashing (WebAssembly)` },
     {
       name: 'strong rejection in scanBuffer (md5)',
-      value: fmtCount(Math.round(g('strong in scan'))),
+      key: 'strong in scan', value: fmtCount(Math.round(g('strong in scan'))),
       unit: 'ns/offset',
       notes: 'every offset: prefilter pass, weak hit, md5, mismatch',
     },
-    { name: 'index lookup, weak sum present (1,024 blocks)', value: fixed(g('lookup 1k')), unit: 'ns/lookup', notes: `slot probe as lookupFull; ${fmtCount(look1k.slots)} slots (${look1k.slots / 256} KiB)` },
-    { name: 'index lookup, weak sum present (32,768 blocks)', value: fixed(g('lookup 32k')), unit: 'ns/lookup', notes: `${fmtCount(look32k.slots)} slots (${look32k.slots / 256} KiB)` },
+    { name: 'index lookup, weak sum present (1,024 blocks)', key: 'lookup 1k', value: fixed(g('lookup 1k')), unit: 'ns/lookup', notes: `slot probe as lookupFull; ${fmtCount(look1k.slots)} slots (${look1k.slots / 256} KiB)` },
+    { name: 'index lookup, weak sum present (32,768 blocks)', key: 'lookup 32k', value: fixed(g('lookup 32k')), unit: 'ns/lookup', notes: `${fmtCount(look32k.slots)} slots (${look32k.slots / 256} KiB)` },
   );
+  for (const r of rows) if (r.key) r.others = othersOf.get(r.key);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -380,7 +398,7 @@ async function scanCases(rows: Row[], f: FileSet, runs: number, tag: string): Pr
   const one = await timeRuns(runs, async () => void (first = check(await scanFile(f.few, index, { threads: 1 }))));
   const many = await timeRuns(runs, async () => void (used = check(await scanFile(f.few, index, { threads: P })).stats.threads));
   // A pool started beforehand (the calling thread scans a chunk too, so P − 1 workers).
-  let pooled: number[] = [];
+  let pooled: Runs = Object.assign([], { others: NaN });
   let pooledUsed = 0;
   if (P > 1) {
     const pool = new WorkerPool(P - 1).warm();
@@ -412,12 +430,14 @@ async function scanCases(rows: Row[], f: FileSet, runs: number, tag: string): Pr
   rows.push(
     {
       name: `scan ${tag} few matches, scanBuffer in memory`,
+      others: inMemory.others,
       value: fixed(sMem, 0),
       unit: 'MB/s',
       notes: `${spread(f.size, inMemory)}; hot loop only: no reads, tables built once, 1 thread`,
     },
     {
       name: `scan ${tag} few matches, threads: 1`,
+      others: one.others,
       value: fixed(s1, 0),
       unit: 'MB/s',
       target: against(s1, 300),
@@ -425,6 +445,7 @@ async function scanCases(rows: Row[], f: FileSet, runs: number, tag: string): Pr
     },
     {
       name: `scan ${tag} few matches, threads: ${P}`,
+      others: many.others,
       value: fixed(sP, 0),
       unit: 'MB/s',
       target: against(sP, 1.7 * 300),
@@ -435,6 +456,7 @@ async function scanCases(rows: Row[], f: FileSet, runs: number, tag: string): Pr
     const sPool = mbps(f.size, median(pooled));
     rows.push({
       name: `scan ${tag} few matches, threads: ${P}, warm pool`,
+      others: pooled.others,
       value: fixed(sPool, 0),
       unit: 'MB/s',
       target: against(sPool, 1.7 * 300),
@@ -457,6 +479,7 @@ async function buildCases(rows: Row[], f: FileSet, runs: number, tag: string, al
     const ms = await timeRuns(runs, () => buildIndex(f.ref, { strongHash: hash, threads }));
     const v = mbps(f.size, median(ms));
     rows.push({
+      others: ms.others,
       name: `build ${tag} ${hash}, ${threads === 1 ? '1 thread' : `${threads} threads`}`,
       value: fixed(v, 0),
       unit: 'MB/s',
@@ -483,12 +506,14 @@ async function patchCases(rows: Row[], f: FileSet, runs: number, tag: string, ou
     rows.push(
       {
         name: `patch ${tag} mostly matching, with scan`,
+        others: whole.others,
         value: fixed(mbps(f.size, median(whole)), 0),
         unit: 'MB/s',
         notes: `${spread(f.size, whole)}; ${fixed((100 * s.reusedBytes) / s.fileSize, 1)}% reused, ${s.fetchRanges} fetches; scan ${fixed(mbps(s.scan!.localSize, scanMs), 0)} MB/s of it`,
       },
       {
         name: `patch ${tag} mostly matching, plan given`,
+        others: planned.others,
         value: fixed(mbps(f.size, median(planned)), 0),
         unit: 'MB/s',
         notes: `${spread(f.size, planned)}; copy + fetch + verify every block + write + fsync`,
@@ -515,7 +540,28 @@ async function readCase(rows: Row[], f: FileSet, runs: number, tag: string): Pro
       await fh.close();
     }
   });
-  rows.push({ name: `read ${tag} (page cache, 4 MiB reads)`, value: fixed(mbps(size, median(ms)), 0), unit: 'MB/s', notes: `${spread(size, ms)}; I/O ceiling` });
+  rows.push({ name: `read ${tag} (page cache, 4 MiB reads)`, value: fixed(mbps(size, median(ms)), 0), unit: 'MB/s', others: ms.others, notes: `${spread(size, ms)}; one buffer reused: I/O ceiling` });
+  // As buildIndex reads: a fresh 4 MiB Uint8Array for every chunk (it is handed to a worker or dropped).
+  const fresh = await timeRuns(runs, async () => {
+    const fh = await open(f.ref, 'r');
+    try {
+      for (let p = 0; p < size; ) {
+        const chunk = new Uint8Array(Math.min(4 * MiB, size - p));
+        const { bytesRead } = await fh.read(chunk, 0, chunk.length, p);
+        if (bytesRead === 0) break;
+        p += bytesRead;
+      }
+    } finally {
+      await fh.close();
+    }
+  });
+  rows.push({
+    name: `read ${tag}, new 4 MiB buffer per read`,
+    value: fixed(mbps(size, median(fresh)), 0),
+    unit: 'MB/s',
+    others: fresh.others,
+    notes: `${spread(size, fresh)}; as buildIndex reads (allocation and page faults of each chunk)`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -534,6 +580,23 @@ async function main(): Promise<void> {
     unit: 'speedup',
     notes: `pure compute loop, median of ${head.all.length} (${head.all.map((x) => fixed(x)).join(', ')}); ×${P} means ${P} free cores`,
   });
+  progress('worker pool start');
+  const boot = await timeRuns(5, async () => {
+    const pool = new WorkerPool(P).warm();
+    try {
+      const job = { kind: 'sums', data: new Uint8Array(0), firstBlock: 0, blockSize: L, hash: 'md5', strongLength: 16, weak: new Int32Array(1), strong: new Uint8Array(16) };
+      await Promise.all(Array.from({ length: P }, () => pool.run(job)));
+    } finally {
+      await pool.close();
+    }
+  });
+  machine.push({
+    name: `worker pool start: ${P} workers, first jobs answered`,
+    value: fixed(median(boot), 1),
+    unit: 'ms',
+    others: boot.others,
+    notes: `${fixed(Math.min(...boot), 1)}–${fixed(Math.max(...boot), 1)} ms over ${boot.length} runs; paid by every scanFile/buildIndex call that starts its own pool`,
+  });
   await micro();
   const tmp = tempFolder('deltasync-bench-');
   try {
@@ -549,20 +612,24 @@ async function main(): Promise<void> {
       const big = makeFiles(tmp, 256 * MiB, '256M');
       const rowsBig = section('256 MiB files (median of runs; page cache)');
       await readCase(rowsBig, big, 3, '256 MiB');
-      await scanCases(rowsBig, big, 3, '256 MiB');
-      await buildCases(rowsBig, big, 3, '256 MiB', true);
+      await scanCases(rowsBig, big, 5, '256 MiB');
+      await buildCases(rowsBig, big, 5, '256 MiB', true);
       await patchCases(rowsBig, big, 3, '256 MiB', out);
     }
   } finally {
     tmp.remove();
   }
 
-  const table: string[][] = [['Benchmark', 'Result', 'Unit', 'Target', 'Notes']];
+  const table: string[][] = [['Benchmark', 'Result', 'Unit', 'Target', 'Others', 'Notes']];
   for (const s of sections) {
-    table.push([`[${s.title}]`, '', '', '', '']);
-    for (const r of s.rows) table.push([`  ${r.name}`, r.value, r.unit, r.target ?? '', r.notes ?? '']);
+    table.push([`[${s.title}]`, '', '', '', '', '']);
+    for (const r of s.rows) {
+      const others = r.others === undefined || Number.isNaN(r.others) ? '' : fixed(r.others);
+      table.push([`  ${r.name}`, r.value, r.unit, r.target ?? '', others, r.notes ?? '']);
+    }
   }
-  console.log(`\n${textTable(table, new Set([1]))}`);
+  console.log(`\n${textTable(table, new Set([1, 4]))}`);
+  console.log('Others: cores other processes kept busy during the measurement (from /proc/stat); 0 on a quiet machine.');
   console.log(
     `\nTargets: scan few matches ≥300 MB/s on 1 core and ≥1.7× that (≥510 MB/s) on 2 (the measured ratio is in Notes); build md5 ≥450 MB/s on 1 core.`,
   );
