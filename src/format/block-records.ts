@@ -1,4 +1,5 @@
-import type { BlockIndex } from '../index/block-index.js';
+import { blockCountOf, type BlockIndex, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE, MIN_UNGUARDED_STRONG } from '../index/block-index.js';
+import type { ByteReader } from './header.js';
 
 /** Bytes per record: a 4-byte little-endian weak sum, then the strong digest. */
 export function recordSize(strongLength: number): number {
@@ -30,4 +31,31 @@ export function readRecords(
     strong.set(bytes.subarray(p + 4, p + 4 + strongLength), k * strongLength);
   }
   return { weak, strong };
+}
+
+/** Reads the block records that fill the rest of the file, checking their count exactly. */
+export function decodeBody(
+  r: ByteReader,
+  bad: (msg: string) => Error,
+  h: Pick<BlockIndex, 'fileSize' | 'blockSize' | 'strongHash' | 'strongLength' | 'fileHash'>,
+): BlockIndex {
+  if (h.blockSize < MIN_BLOCK_SIZE || h.blockSize > MAX_BLOCK_SIZE) {
+    throw bad(`block size ${h.blockSize} is out of range (${MIN_BLOCK_SIZE} to ${MAX_BLOCK_SIZE} bytes)`);
+  }
+  const blockCount = blockCountOf(h.fileSize, h.blockSize);
+  const rec = recordSize(h.strongLength);
+  const expected = blockCount * rec;
+  const body = r.bytes.length - r.pos;
+  if (body !== expected) {
+    const what = body < expected ? 'truncated' : 'over-long';
+    throw bad(
+      `${what} index: ${body} bytes of block records, expected ${expected} ` +
+        `(${blockCount} ${blockCount === 1 ? 'block' : 'blocks'} of ${h.blockSize} bytes for a file of ${h.fileSize} bytes)`,
+    );
+  }
+  if (!h.fileHash && h.strongLength < MIN_UNGUARDED_STRONG) {
+    throw bad(`block digests of ${h.strongLength} bytes are too short to verify anything without a whole-file hash`);
+  }
+  const { weak, strong } = readRecords(r.bytes, r.pos, blockCount, h.strongLength);
+  return { ...h, blockCount, weak, strong };
 }

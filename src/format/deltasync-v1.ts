@@ -1,7 +1,6 @@
 import { strongHashEntry } from '../checksum/registry.js';
 import type { BlockIndex } from '../index/block-index.js';
-import { recordSize, writeRecords } from './block-records.js';
-import { decodeBody } from './gosync-v0.js';
+import { decodeBody, recordSize, writeRecords } from './block-records.js';
 import { type ByteReader, type FormatVersion, writeMagicAndVersion } from './header.js';
 
 /**
@@ -55,7 +54,7 @@ export function encodeDeltasync(index: BlockIndex): Uint8Array {
 
 /** Parses a deltasync 1.x file after its version; `bad` builds the error to throw. */
 export function decodeDeltasync(r: ByteReader, bad: (msg: string) => Error): BlockIndex {
-  const fileSize = r.u64('file size');
+  const fileSize = r.size64('file size');
   const blockSize = r.u32('block size');
   const headerEnd = r.u32('header length');
   const strongHash = r.ascii(r.u8('block hash name length'), 'block hash name');

@@ -1,5 +1,5 @@
-import { blockCountOf, type BlockIndex, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '../index/block-index.js';
-import { readRecords, recordSize, writeRecords } from './block-records.js';
+import type { BlockIndex } from '../index/block-index.js';
+import { decodeBody, recordSize, writeRecords } from './block-records.js';
 import { type ByteReader, type FormatVersion, writeMagicAndVersion } from './header.js';
 
 /** The version go-sync 0.2.1 writes, and the one deltasync writes for go-sync compatibility. */
@@ -25,31 +25,7 @@ export function encodeGosync(index: BlockIndex): Uint8Array {
 
 /** Parses the part of a go-sync 0.2.x file after the version; `bad` builds the error to throw. */
 export function decodeGosync(r: ByteReader, bad: (msg: string) => Error): BlockIndex {
-  const fileSize = r.u64('file size');
+  const fileSize = r.size64('file size');
   const blockSize = r.u32('block size');
   return decodeBody(r, bad, { fileSize, blockSize, strongHash: 'md5', strongLength: STRONG });
-}
-
-/** Reads the block records that fill the rest of the file, checking their count exactly. */
-export function decodeBody(
-  r: ByteReader,
-  bad: (msg: string) => Error,
-  h: Pick<BlockIndex, 'fileSize' | 'blockSize' | 'strongHash' | 'strongLength' | 'fileHash'>,
-): BlockIndex {
-  if (h.blockSize < MIN_BLOCK_SIZE || h.blockSize > MAX_BLOCK_SIZE) {
-    throw bad(`block size ${h.blockSize} is out of range (${MIN_BLOCK_SIZE} to ${MAX_BLOCK_SIZE} bytes)`);
-  }
-  const blockCount = blockCountOf(h.fileSize, h.blockSize);
-  const rec = recordSize(h.strongLength);
-  const expected = blockCount * rec;
-  const body = r.bytes.length - r.pos;
-  if (body !== expected) {
-    const what = body < expected ? 'truncated' : 'over-long';
-    throw bad(
-      `${what} index: ${body} bytes of block records, expected ${expected} ` +
-        `(${blockCount} blocks of ${h.blockSize} bytes for a file of ${h.fileSize} bytes)`,
-    );
-  }
-  const { weak, strong } = readRecords(r.bytes, r.pos, blockCount, h.strongLength);
-  return { ...h, blockCount, weak, strong };
 }

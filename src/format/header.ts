@@ -25,7 +25,7 @@ export class ByteReader {
   constructor(
     readonly bytes: Uint8Array,
     readonly onShort: (what: string, need: number) => Error,
-    readonly onTooLarge: (what: string, value: bigint) => Error,
+    readonly onOutOfRange: (what: string, value: bigint) => Error,
     start = 0,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -38,17 +38,24 @@ export class ByteReader {
     this.#need(1, what);
     return this.view.getUint8(this.pos++);
   }
+  u16(what: string): number {
+    this.#need(2, what);
+    const v = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
   u32(what: string): number {
     this.#need(4, what);
     const v = this.view.getUint32(this.pos, true);
     this.pos += 4;
     return v;
   }
-  u64(what: string): number {
+  /** A signed 64-bit integer (go-sync writes sizes as int64) that must be in 0 .. 2^53 - 1. */
+  size64(what: string): number {
     this.#need(8, what);
-    const v = this.view.getBigUint64(this.pos, true);
+    const v = this.view.getBigInt64(this.pos, true);
     this.pos += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw this.onTooLarge(what, v);
+    if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw this.onOutOfRange(what, v);
     return Number(v);
   }
   bytesOf(n: number, what: string): Uint8Array {

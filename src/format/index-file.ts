@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { fsError, IndexFormatError } from '../errors/errors.js';
+import { IndexFormatError } from '../errors/errors.js';
+import { openRegularFile, readAt } from '../util/file-io.js';
 import type { BlockIndex } from '../index/block-index.js';
 import { writeFileAtomic } from '../patch/atomic-file.js';
 import { decodeDeltasync, DELTASYNC_VERSION, encodeDeltasync } from './deltasync-v1.js';
@@ -40,7 +40,7 @@ export function decodeIndex(bytes: Uint8Array, name: string): BlockIndex {
   const r = new ByteReader(
     bytes,
     (what) => bad(`truncated index: the header ends before its ${what}`),
-    (what, value) => bad(`${what} ${value} is too large`),
+    (what, value) => bad(`${what} ${value} is out of range`),
   );
   const magic = bytes.subarray(0, MAGIC.length);
   if (String.fromCharCode(...magic) !== MAGIC) {
@@ -48,9 +48,9 @@ export function decodeIndex(bytes: Uint8Array, name: string): BlockIndex {
     throw bad(`not a go-sync or deltasync index (starts with 0x${shown || 'nothing'}, expected '${MAGIC}')`);
   }
   r.pos = MAGIC.length;
-  const major = r.u8('version') | (r.u8('version') << 8);
-  const minor = r.u8('version') | (r.u8('version') << 8);
-  const patchV = r.u8('version') | (r.u8('version') << 8);
+  const major = r.u16('version');
+  const minor = r.u16('version');
+  const patchV = r.u16('version');
   let index: BlockIndex;
   if (major === 0) index = decodeGosync(r, bad);
   else if (major === DELTASYNC_VERSION.major) index = decodeDeltasync(r, bad);
@@ -64,14 +64,22 @@ export function decodeIndex(bytes: Uint8Array, name: string): BlockIndex {
 
 /** Reads and parses an index file. Errors name `path`. */
 export async function readIndexFile(path: string): Promise<BlockIndex> {
-  let bytes: Uint8Array;
+  const fh = await openRegularFile(path, 'read index');
   try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw fsError(err, path, 'read index');
+    const size = (await fh.stat()).size;
+    if (size > MAX_INDEX_BYTES) {
+      throw new IndexFormatError(`${path}: ${size} bytes is too large for an index (at most ${MAX_INDEX_BYTES})`);
+    }
+    const bytes = new Uint8Array(size);
+    await readAt(fh, bytes, size, 0, path);
+    return decodeIndex(bytes, path);
+  } finally {
+    await fh.close();
   }
-  return decodeIndex(bytes, path);
 }
+
+/** Index files larger than this are refused (20 bytes per 8 KiB block: a 8 TiB reference). */
+export const MAX_INDEX_BYTES = 2 ** 34;
 
 /** Writes an index file atomically (temporary file beside it, then rename). */
 export async function writeIndexFile(index: BlockIndex, path: string, format?: IndexFormat): Promise<void> {

@@ -4,6 +4,12 @@ import { ArgumentError } from '../errors/errors.js';
 export const MIN_BLOCK_SIZE = 512;
 /** The largest block size deltasync builds or reads. */
 export const MAX_BLOCK_SIZE = 16 * 1024 * 1024;
+/**
+ * The fewest bytes of a block digest an index may keep without a whole-file hash: below it a
+ * hostile source could forge blocks with little effort, and nothing else would catch it.
+ */
+export const MIN_UNGUARDED_STRONG = 4;
+
 /** go-sync's default block size, and deltasync's. */
 export const DEFAULT_BLOCK_SIZE = 8192;
 

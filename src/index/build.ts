@@ -6,7 +6,7 @@ import { openRegularFile, readAt } from '../util/file-io.js';
 import { sharedArray } from '../util/shared-memory.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { SumsJob } from '../parallel/worker.js';
-import { type BlockIndex, blockCountOf, checkBlockSize, DEFAULT_BLOCK_SIZE } from './block-index.js';
+import { type BlockIndex, blockCountOf, checkBlockSize, DEFAULT_BLOCK_SIZE, MIN_UNGUARDED_STRONG } from './block-index.js';
 import { sumBlocks } from './build-sums.js';
 
 /** Options of {@link buildIndex}. */
@@ -46,6 +46,11 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
   const strongLength = options.strongLength ?? entry.size;
   if (!Number.isInteger(strongLength) || strongLength < 1 || strongLength > entry.size) {
     throw new ArgumentError(`strong length ${strongLength} is out of range for ${strongHash} (1 to ${entry.size} bytes)`);
+  }
+  if (strongLength < MIN_UNGUARDED_STRONG && !options.fileHash) {
+    throw new ArgumentError(
+      `block digests of ${strongLength} bytes need a whole-file hash to guard them (or at least ${MIN_UNGUARDED_STRONG} bytes)`,
+    );
   }
   const fileHasher: Hasher | undefined = options.fileHash
     ? await (await loadStrongHash(options.fileHash)).create()

@@ -1,18 +1,23 @@
+import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { DeltasyncError, fsError } from '../errors/errors.js';
 
-/** Opens `path` for reading, with a one-line error if it is missing or not a regular file. */
-export async function openRegularFile(path: string): Promise<FileHandle> {
+/**
+ * Opens `path` for reading, with a one-line error (`cannot <doing> <path>: …`) if it is missing,
+ * unreadable or not a regular file.
+ */
+export async function openRegularFile(path: string, doing = 'read'): Promise<FileHandle> {
   let fh: FileHandle;
   try {
-    fh = await open(path, 'r');
+    // Non-blocking, so that a FIFO is refused below instead of waiting forever for a writer.
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = await fh.stat();
     if (!st.isFile()) {
       await fh.close();
-      throw new DeltasyncError(`cannot read ${path}: ${st.isDirectory() ? 'is a directory' : 'not a regular file'}`, 'EISDIR');
+      throw new DeltasyncError(`cannot ${doing} ${path}: ${st.isDirectory() ? 'is a directory' : 'not a regular file'}`, 'EISDIR');
     }
   } catch (err) {
-    throw fsError(err, path, 'read');
+    throw fsError(err, path, doing);
   }
   return fh;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { decodeIndex, encodeIndex } from '../../src/format/index-file.js';
 import { DELTASYNC_VERSION } from '../../src/format/deltasync-v1.js';
@@ -25,7 +26,8 @@ const cases = [
   { strongHash: 'blake3', strongLength: 8, fileHash: 'sha256' },
   { strongHash: 'md5', strongLength: 16, fileHash: 'sha256' },
   { strongHash: 'md4', strongLength: 5, fileHash: 'blake3' },
-  { strongHash: 'sha1', strongLength: 1, fileHash: undefined },
+  { strongHash: 'sha1', strongLength: 1, fileHash: 'sha256' },
+  { strongHash: 'sha256', strongLength: 4, fileHash: undefined },
   { strongHash: 'md5', strongLength: 6, fileHash: undefined },
 ];
 
@@ -85,4 +87,13 @@ test('a decoded index does not share memory with the bytes it was decoded from',
   assert.deepEqual(Array.from(back.weak), before.weak, 'weak sums');
   assert.equal(hex(back.strong), before.strong, 'strong digests');
   assert.equal(hex(back.fileHash!.digest), before.fileHash, 'whole-file digest');
+});
+
+test('digests shorter than 4 bytes need a whole-file hash, at build and at read', async () => {
+  const file = t.path('short-digest.bin');
+  await writeFile(file, randomBytes(10_000));
+  await assert.rejects(buildIndex(file, { blockSize: 1024, strongHash: 'sha1', strongLength: 3 }), /need a whole-file hash/);
+  const guarded = await buildIndex(file, { blockSize: 1024, strongHash: 'sha1', strongLength: 3, fileHash: 'sha256' });
+  const unguarded = { ...guarded, fileHash: undefined };
+  assert.throws(() => decodeIndex(encodeIndex(unguarded), 'x.gosync'), /x\.gosync: block digests of 3 bytes are too short/);
 });
