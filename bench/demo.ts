@@ -45,6 +45,14 @@ function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
+/** Writes the reference and the old copy; the one 64 MiB buffer is garbage once this returns. */
+function writeFiles(refPath: string, oldPath: string, edits: readonly Edit[]) {
+  const { data: ref, composition } = makeMixedData(REF_SIZE, SEED);
+  writeFile(refPath, ref);
+  const oldSize = writeEdited(oldPath, ref, edits);
+  return { composition, oldSize };
+}
+
 async function main(): Promise<boolean> {
   const started = performance.now();
   const tmp = tempFolder('deltasync-demo-');
@@ -57,10 +65,8 @@ async function main(): Promise<boolean> {
 
     // 1. Data: the reference, and an older copy that differs by inserts, deletions, overwrites.
     let t = performance.now();
-    const { data: ref, composition: c } = makeMixedData(REF_SIZE, SEED);
-    writeFile(refPath, ref);
     const edits: Edit[] = planEdits(REF_SIZE, 30, new Rng(SEED + 1), 16, 3 * MiB);
-    const oldSize = writeEdited(oldPath, ref, edits);
+    const { composition: c, oldSize } = writeFiles(refPath, oldPath, edits);
     const genMs = performance.now() - t;
     const n = (k: Edit['kind']) => edits.filter((e) => e.kind === k);
     const sum = (es: Edit[]) => fmtBytes(es.reduce((s, e) => s + e.length, 0));
