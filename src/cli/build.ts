@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { strongHashNames } from '../checksum/registry.js';
 import { writeIndexFile } from '../format/index-file.js';
@@ -40,6 +40,7 @@ export function buildCommand(out: Output): Command {
       }
       const fileHash = flags.fileHash ?? (format === 'deltasync' ? 'sha256' : undefined);
       const output = flags.output ?? `${file}.gosync`;
+      if (await sameFile(file, output)) throw new InvalidArgumentError(`the index ${output} would overwrite the file it describes.`);
       const started = performance.now();
       const index = await buildIndex(file, {
         blockSize: flags.blockSize,
@@ -71,4 +72,9 @@ export function buildCommand(out: Output): Command {
       );
     });
   return withThreads(cmd);
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [ra, rb] = await Promise.all([realpath(a).catch(() => a), realpath(b).catch(() => b)]);
+  return ra === rb;
 }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ArgumentError } from '../errors/errors.js';
+import { removeTempFilesNow } from '../patch/atomic-file.js';
 import { buildCommand } from './build.js';
 import { diffCommand } from './diff.js';
 import { Output } from './output.js';
@@ -7,15 +9,25 @@ import { patchCommand } from './patch.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+/** On Ctrl-C or a kill, remove any half-written output before exiting as the signal would. */
+function cleanUpOnSignals(): void {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.once(signal, () => {
+      removeTempFilesNow();
+      process.exit(code);
+    });
+  }
+}
+
 /** Runs the command line; resolves to the exit code (0 ok, 1 failure, 2 wrong usage). */
 export async function main(argv: string[]): Promise<number> {
+  cleanUpOnSignals();
   const out = new Output();
   const program = new Command('deltasync')
     .description('Delta transfer of files: fetch only the blocks you lack, verify every byte.')
     .version(pkg.version, '-V, --version')
     .option('--json', 'print the result as one JSON object')
     .option('--debug', 'print stack traces of errors')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .hook('preAction', () => {
       out.json = program.opts().json === true;
@@ -24,15 +36,15 @@ export async function main(argv: string[]): Promise<number> {
   const outputError = (str: string, write: (s: string) => void) => write(str.replace(/^error: /, 'deltasync: '));
   program.configureOutput({ outputError });
   for (const make of [buildCommand, diffCommand, patchCommand]) {
-    program.addCommand(make(out).exitOverride().configureOutput({ outputError }).showHelpAfterError('(run with --help for usage)'));
+    program.addCommand(make(out).exitOverride().configureOutput({ outputError }));
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
     out.endProgress();
-    if (err instanceof InvalidArgumentError) {
-      // Thrown by an action that found its arguments inconsistent.
+    if (err instanceof InvalidArgumentError || err instanceof ArgumentError) {
+      // An action found its arguments inconsistent, or the library refused a value given on the command line.
       process.stderr.write(`deltasync: ${err.message}\n`);
       return 2;
     }

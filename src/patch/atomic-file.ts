@@ -1,11 +1,30 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { type FileHandle, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsError } from '../errors/errors.js';
 
 /** A name for a temporary file in the same folder as `target`, so a rename can replace it. */
 export function tempPathBeside(target: string): string {
   return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.deltasync-tmp`);
+}
+
+/** Temporary files not yet committed or aborted, for {@link removeTempFilesNow}. */
+const live = new Set<string>();
+
+/**
+ * Removes every temporary file still open, synchronously: for a program about to exit on a
+ * signal, so that an interrupted patch leaves nothing behind.
+ */
+export function removeTempFilesNow(): void {
+  for (const p of live) {
+    try {
+      unlinkSync(p);
+    } catch {
+      // Already gone.
+    }
+  }
+  live.clear();
 }
 
 /**
@@ -20,13 +39,19 @@ export class AtomicFile {
     readonly handle: FileHandle,
   ) {}
 
-  /** Creates the temporary file beside `target`. */
+  /**
+   * Creates the temporary file beside `target`. A target that is a symbolic link is followed, so
+   * the file it points to is replaced and the link kept.
+   */
   static async create(target: string): Promise<AtomicFile> {
-    const tempPath = tempPathBeside(target);
+    const real = await realpath(target).catch(() => target);
+    const tempPath = tempPathBeside(real);
     try {
-      return new AtomicFile(target, tempPath, await open(tempPath, 'wx', 0o644));
+      const handle = await open(tempPath, 'wx', 0o644);
+      live.add(tempPath);
+      return new AtomicFile(real, tempPath, handle);
     } catch (err) {
-      throw fsError(err, target, 'write to folder of');
+      throw fsError(err, target, 'write');
     }
   }
 
@@ -38,6 +63,8 @@ export class AtomicFile {
       await this.handle.sync();
       await this.handle.close();
       await rename(this.tempPath, this.target);
+      live.delete(this.tempPath);
+      await syncFolder(dirname(this.target));
     } catch (err) {
       await this.abort();
       throw fsError(err, this.target, 'write');
@@ -48,6 +75,7 @@ export class AtomicFile {
   async abort(): Promise<void> {
     await this.handle.close().catch(() => {});
     await unlink(this.tempPath).catch(() => {});
+    live.delete(this.tempPath);
   }
 }
 
@@ -61,4 +89,11 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     throw fsError(err, path, 'write');
   }
   await f.commit();
+}
+
+/** Makes a rename in `folder` durable; best effort, as some file systems refuse to sync folders. */
+async function syncFolder(folder: string): Promise<void> {
+  const fh = await open(folder, 'r').catch(() => undefined);
+  await fh?.sync().catch(() => {});
+  await fh?.close();
 }

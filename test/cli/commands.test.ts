@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { lstat, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { cli, tempDir } from './run-cli.js';
 
@@ -84,4 +84,21 @@ test('an empty reference and an empty local file both work', async () => {
   assert.deepEqual(await readFile(t.path('out-full')), ref);
   const d = JSON.parse((await cli(['--json', 'diff', t.path('empty'), t.path('ref.gosync')])).stdout);
   assert.equal(d.matchedBlocks, 0);
+});
+
+test('patching through a symbolic link replaces the file it points to and keeps the link', async () => {
+  await writeFile(t.path('real-target'), old);
+  await symlink(t.path('real-target'), t.path('link'));
+  const r = await cli(['patch', t.path('link'), t.path('ref.gosync'), t.path('ref')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((await lstat(t.path('link'))).isSymbolicLink());
+  assert.deepEqual(await readFile(t.path('real-target')), ref);
+});
+
+test('build refuses to write the index over the file it describes', async () => {
+  await writeFile(t.path('self'), ref);
+  const r = await cli(['build', t.path('self'), '-o', t.path('self')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /would overwrite the file it describes/);
+  assert.deepEqual(await readFile(t.path('self')), ref);
 });

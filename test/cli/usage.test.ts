@@ -35,6 +35,8 @@ const usageErrors: [string, string[], RegExp][] = [
   ['zero threads', ['diff', 'a', 'b', '--threads', '0'], /must be from 1 to 256/],
   ['an unknown hash', ['build', 'x', '--hash', 'crc32'], /crc32.*invalid|Allowed choices/],
   ['two different outputs', ['patch', 'a', 'b', 'c', 'd', '-o', 'e'], /two outputs given/],
+  ['a strong length of 0', ['build', 'x', '--hash', 'sha256', '--strong-length', '0'], /strong length 0 is out of range/],
+  ['a strong length longer than the digest', ['build', 'x', '--strong-length', '99'], /strong length 99 is out of range for md5/],
   ['gosync format with another hash', ['build', 'x', '--format', 'gosync', '--hash', 'sha256'], /gosync format takes only/],
 ];
 for (const [what, args, message] of usageErrors) {
@@ -42,7 +44,8 @@ for (const [what, args, message] of usageErrors) {
     const r = await cli(args);
     assert.equal(r.code, 2);
     assert.match(r.stderr, message);
-    assert.match(r.stderr.split('\n')[0], /^deltasync: /);
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1, `one line: ${r.stderr}`);
+    assert.match(r.stderr, /^deltasync: /);
     assert.equal(r.stdout, '');
   });
 }

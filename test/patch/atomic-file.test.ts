@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { AtomicFile, removeTempFilesNow } from '../../src/patch/atomic-file.js';
+import { type TempDir, tempDir } from '../helpers/temp-dir.js';
+
+let t: TempDir;
+before(async () => {
+  t = await tempDir();
+});
+after(() => t.done());
+
+const temps = async () => (await readdir(t.dir)).filter((n) => n.endsWith('.deltasync-tmp'));
+
+test('nothing appears at the target until commit, which renames into place', async () => {
+  const target = t.path('a');
+  await writeFile(target, 'old');
+  const f = await AtomicFile.create(target);
+  await f.handle.writeFile('new');
+  assert.equal(await readFile(target, 'utf8'), 'old');
+  assert.equal((await temps()).length, 1);
+  await f.commit();
+  assert.equal(await readFile(target, 'utf8'), 'new');
+  assert.deepEqual(await temps(), []);
+});
+
+test('abort removes the temporary file and leaves the target alone', async () => {
+  const target = t.path('b');
+  await writeFile(target, 'keep');
+  const f = await AtomicFile.create(target);
+  await f.handle.writeFile('discard');
+  await f.abort();
+  assert.equal(await readFile(target, 'utf8'), 'keep');
+  assert.deepEqual(await temps(), []);
+});
+
+test('removeTempFilesNow (run on a signal) removes every uncommitted temporary file', async () => {
+  const f1 = await AtomicFile.create(t.path('c'));
+  const f2 = await AtomicFile.create(t.path('d'));
+  assert.equal((await temps()).length, 2);
+  removeTempFilesNow();
+  assert.deepEqual(await temps(), []);
+  await f1.abort();
+  await f2.abort();
+});
+
+test('a symbolic link is followed: the file it points to is replaced, the link kept', async () => {
+  await writeFile(t.path('real'), 'old');
+  await symlink(t.path('real'), t.path('link'));
+  const f = await AtomicFile.create(t.path('link'));
+  await f.handle.writeFile('new');
+  await f.commit();
+  assert.ok((await lstat(t.path('link'))).isSymbolicLink());
+  assert.equal(await readFile(t.path('real'), 'utf8'), 'new');
+});
+
+test('a new file takes the given mode; a replaced one keeps its own', async () => {
+  const f = await AtomicFile.create(t.path('fresh'));
+  await f.commit(0o600);
+  assert.equal((await lstat(t.path('fresh'))).mode & 0o777, 0o600);
+  const g = await AtomicFile.create(t.path('fresh'));
+  await g.commit(0o644);
+  assert.equal((await lstat(t.path('fresh'))).mode & 0o777, 0o600);
+});
