@@ -39,7 +39,7 @@ export { decodeIndex, encodeIndex, type IndexFormat, readIndexFile, writeIndexFi
 export { GOSYNC_VERSION } from './format/gosync-v0.js';
 export { DELTASYNC_VERSION } from './format/deltasync-v1.js';
 export type { FormatVersion } from './format/header.js';
-export { MatchList, type ScanCounters } from './match/match-list.js';
+export { type MatchArrays, MatchList, type ScanCounters } from './match/match-list.js';
 export { type ScanOptions, type ScanResult, type ScanStats, scanFile } from './match/scan.js';
 export { type ByteRange, type CopySpan, type FetchSpan, makePlan, type Plan, type PlanOptions } from './plan/plan.js';
 export type { BlockSource } from './source/block-source.js';

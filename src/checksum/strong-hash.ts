@@ -1,5 +1,6 @@
 /** An incremental hasher, for hashing a whole file as it streams past. */
 export interface Hasher {
+  /** Adds `data` to what is hashed. */
   update(data: Uint8Array): void;
   /** The digest of everything passed to {@link Hasher.update}; the hasher is spent afterwards. */
   digest(): Uint8Array;

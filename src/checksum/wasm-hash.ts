@@ -1,4 +1,4 @@
-import type { IHasher } from 'hash-wasm/dist/lib/WASMInterface.js';
+import type { IHasher } from 'hash-wasm';
 import type { StrongHash, StrongHashEntry } from './strong-hash.js';
 
 /** A registry entry backed by a hash-wasm hasher factory (for what OpenSSL 3 lacks or is slow at). */

@@ -16,7 +16,8 @@ export function fitsGosync(index: BlockIndex): boolean {
 export function encodeGosync(index: BlockIndex): Uint8Array {
   const out = new Uint8Array(HEADER + index.blockCount * recordSize(STRONG));
   const view = new DataView(out.buffer);
-  writeMagicAndVersion(view, GOSYNC_VERSION);
+  const v = index.formatVersion;
+  writeMagicAndVersion(view, v && v.major === GOSYNC_VERSION.major ? v : GOSYNC_VERSION);
   view.setBigInt64(12, BigInt(index.fileSize), true);
   view.setUint32(20, index.blockSize, true);
   writeRecords(index, out, HEADER);

@@ -5,8 +5,11 @@ export const VERSION_END = 12;
 
 /** A semantic version as stored in an index header. */
 export interface FormatVersion {
+  /** Incompatible layouts: a reader refuses a major version it does not know. */
   readonly major: number;
+  /** Compatible additions. */
   readonly minor: number;
+  /** Fixes. */
   readonly patch: number;
 }
 

@@ -59,7 +59,7 @@ export function decodeIndex(bytes: Uint8Array, name: string): BlockIndex {
       `unsupported index version ${major}.${minor}.${patchV} (this deltasync reads 0.x and ${DELTASYNC_VERSION.major}.x)`,
     );
   }
-  return index;
+  return { ...index, formatVersion: { major, minor, patch: patchV } };
 }
 
 /** Reads and parses an index file. Errors name `path`. */

@@ -1,4 +1,5 @@
 import { ArgumentError } from '../errors/errors.js';
+import type { FormatVersion } from '../format/header.js';
 
 /** The smallest block size deltasync builds or reads. */
 export const MIN_BLOCK_SIZE = 512;
@@ -17,6 +18,7 @@ export const DEFAULT_BLOCK_SIZE = 8192;
 export interface FileHash {
   /** Registry name of the hash, e.g. `sha256`. */
   readonly algorithm: string;
+  /** The digest of the whole file. */
   readonly digest: Uint8Array;
 }
 
@@ -42,6 +44,8 @@ export interface BlockIndex {
   readonly strong: Uint8Array;
   /** A digest of the whole reference, when the index format carries one. */
   readonly fileHash?: FileHash;
+  /** The version of the file the index was read from, so a go-sync 0.2.x file is re-written as it was. */
+  readonly formatVersion?: FormatVersion;
 }
 
 /** The number of blocks a file of `fileSize` bytes has at `blockSize`. */

@@ -19,19 +19,29 @@ export const GOLDEN = 0x9e3779b1 | 0;
  * looks for it after each match of the block before it, and at the end of the local file.
  */
 export interface LookupTables {
+  /** As in the {@link BlockIndex}. */
   readonly blockSize: number;
+  /** As in the {@link BlockIndex}. */
   readonly blockCount: number;
+  /** As in the {@link BlockIndex}. */
   readonly strongHash: string;
+  /** As in the {@link BlockIndex}. */
   readonly strongLength: number;
+  /** The index's weak sums, in shared memory. */
   readonly weak: Int32Array;
+  /** The index's strong digests, in shared memory. */
   readonly strong: Uint8Array;
+  /** The prefilter bitset. */
   readonly bits: Int32Array;
   /** `32 - log2(bit count)`: the prefilter index of weak sum w is `imul(w, GOLDEN) >>> bitsShift`. */
   readonly bitsShift: number;
+  /** Open-addressing table: 1 + the first distinct block with a weak sum, 0 for empty. */
   readonly slots: Int32Array;
   /** `32 - log2(slot count)`. */
   readonly slotsShift: number;
+  /** Next distinct block with the same weak sum, -1 at the end of the chain. */
   readonly sameWeakNext: Int32Array;
+  /** For every block, the first block with the same content. */
   readonly groupOf: Int32Array;
   /** Length of the last block when it is short, else 0. */
   readonly shortLength: number;

@@ -1,10 +1,21 @@
+/** Matches as two compact arrays, as they cross between threads. */
+export interface MatchArrays {
+  /** Local offsets. */
+  pos: Float64Array;
+  /** Representative blocks. */
+  block: Int32Array;
+}
+
 /**
  * Matches in scan order: local offset `pos[i]` holds the content of reference block `block[i]`
  * (a representative: see {@link LookupTables.groupOf}). Grows by doubling; typed arrays only.
  */
 export class MatchList {
+  /** Local offsets; only the first {@link MatchList.length} are in use. */
   pos: Float64Array;
+  /** Representative blocks, parallel to `pos`. */
   block: Int32Array;
+  /** Matches held. */
   length = 0;
 
   constructor(capacity = 64) {
@@ -12,6 +23,7 @@ export class MatchList {
     this.block = new Int32Array(capacity);
   }
 
+  /** Adds a match. */
   push(pos: number, block: number): void {
     if (this.length === this.pos.length) {
       const pos2 = new Float64Array(this.length * 2);
@@ -31,11 +43,12 @@ export class MatchList {
   }
 
   /** Compact copies of the used part, for sending to another thread. */
-  toArrays(): { pos: Float64Array; block: Int32Array } {
+  toArrays(): MatchArrays {
     return { pos: this.pos.slice(0, this.length), block: this.block.slice(0, this.length) };
   }
 
-  static fromArrays(a: { pos: Float64Array; block: Int32Array }): MatchList {
+  /** A list holding the matches of {@link MatchList.toArrays}' result. */
+  static fromArrays(a: MatchArrays): MatchList {
     const m = new MatchList(Math.max(1, a.pos.length));
     m.pos.set(a.pos);
     m.block.set(a.block);

@@ -9,7 +9,7 @@ import { buildLookup, type LookupTables } from '../index/lookup.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { ScanJob } from '../parallel/worker.js';
 import { assignBlocks } from './assign.js';
-import { addCounters, MatchList, newCounters, type ScanCounters } from './match-list.js';
+import { addCounters, type MatchArrays, MatchList, newCounters, type ScanCounters } from './match-list.js';
 import { isShortBlockAt, type ScanTables, scanTables } from './scan-buffer.js';
 import { SCAN_PIECE, scanFileRange } from './scan-range.js';
 
@@ -36,6 +36,7 @@ export interface ScanOptions {
  * of it where chunks meet (offsets a worker examined that the stitched result does not use).
  */
 export interface ScanStats extends ScanCounters {
+  /** Size of the local file scanned. */
   localSize: number;
   /** Reference blocks whose content the local file holds. */
   matchedBlocks: number;
@@ -43,7 +44,9 @@ export interface ScanStats extends ScanCounters {
   matchedBytes: number;
   /** Bytes of the reference still to fetch. */
   fetchBytes: number;
+  /** Threads that scanned (1 for a file too small to split). */
   threads: number;
+  /** Wall-clock time of the scan, tables included. */
   milliseconds: number;
 }
 
@@ -53,6 +56,7 @@ export interface ScanResult {
   matches: MatchList;
   /** For each reference block, a local offset holding it, or -1. */
   blockOffsets: Float64Array;
+  /** What the scan found and cost. */
   stats: ScanStats;
 }
 
@@ -143,7 +147,7 @@ async function scanChunks(
         return { from, to, matches, next };
       }
       const job: ScanJob = { kind: 'scan', path, fileSize, from, to, piece, tables: lookup };
-      const r = await pool.run<{ pos: Float64Array; block: Int32Array; next: number; counters: ScanCounters }>(job);
+      const r = await pool.run<MatchArrays & { next: number; counters: ScanCounters }>(job);
       addCounters(ctx.counters, r.counters);
       return { from, to, matches: MatchList.fromArrays(r), next: r.next };
     }),

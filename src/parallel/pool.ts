@@ -3,6 +3,7 @@ import { DeltasyncError } from '../errors/errors.js';
 
 /** A message to a worker: `kind` selects the job in worker.ts, the rest is its input. */
 export interface Job {
+  /** Which job: `scan` or `sums`. */
   kind: string;
   [key: string]: unknown;
 }
@@ -37,6 +38,7 @@ export class WorkerPool {
     this.#size = Math.max(1, size);
   }
 
+  /** The most workers this pool runs. */
   get size(): number {
     return this.#size;
   }

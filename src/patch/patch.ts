@@ -31,6 +31,7 @@ export interface PatchOptions {
 
 /** What a patch did. */
 export interface PatchStats {
+  /** Size of the reference written. */
   fileSize: number;
   /** Bytes copied from the local file. */
   reusedBytes: number;
@@ -40,6 +41,7 @@ export interface PatchStats {
   fetchRanges: number;
   /** The scan's statistics, when the patch scanned. */
   scan?: ScanStats;
+  /** Wall-clock time, scan included. */
   milliseconds: number;
 }
 

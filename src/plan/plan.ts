@@ -4,11 +4,13 @@ import { type BlockIndex, blockLength } from '../index/block-index.js';
 export interface ByteRange {
   /** Offset in the reference. */
   readonly offset: number;
+  /** Bytes in the range. */
   readonly length: number;
 }
 
 /** Part of the output taken from the local file. */
 export interface CopySpan extends ByteRange {
+  /** Tells a copy from a fetch. */
   readonly kind: 'copy';
   /** Where the same bytes start in the local file. */
   readonly localOffset: number;
@@ -16,13 +18,17 @@ export interface CopySpan extends ByteRange {
 
 /** Part of the output that must be fetched from the reference. */
 export interface FetchSpan extends ByteRange {
+  /** Tells a fetch from a copy. */
   readonly kind: 'fetch';
 }
 
 /** What to do to produce the reference: spans in reference order that cover it exactly. */
 export interface Plan {
+  /** Size of the reference. */
   readonly fileSize: number;
+  /** Block size of the index the plan was made for. */
   readonly blockSize: number;
+  /** Copies and fetches, in reference order, covering it exactly. */
   readonly spans: readonly (CopySpan | FetchSpan)[];
   /** Bytes copied from the local file. */
   readonly reusedBytes: number;

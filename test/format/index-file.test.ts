@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { DeltasyncError, IndexFormatError } from '../../src/errors/errors.js';
-import { encodeIndex, readIndexFile, writeIndexFile } from '../../src/format/index-file.js';
+import { decodeIndex, encodeIndex, readIndexFile, writeIndexFile } from '../../src/format/index-file.js';
 import { buildIndex } from '../../src/index/build.js';
 import { assertSameIndex } from '../helpers/index-compare.js';
 import { seededBytes } from '../helpers/random.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
+import { GOSYNC_VECTORS } from '../helpers/vectors.js';
+import { join } from 'node:path';
 
 let t: TempDir;
 let ref: string;
@@ -64,4 +66,11 @@ test('writeIndexFile into a folder that does not exist names the path', async ()
     assert.ok(err.message.includes(p), err.message);
     return true;
   });
+});
+
+test('a go-sync file of another 0.x version is re-written with its own version', async () => {
+  const older = await readFile(join(GOSYNC_VECTORS, 'random-20000.gosync'));
+  older.writeUInt16LE(0, 10); // 0.2.0
+  const again = encodeIndex(decodeIndex(older, 'older.gosync'));
+  assert.deepEqual(Buffer.from(again), older);
 });
