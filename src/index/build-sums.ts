@@ -1,4 +1,7 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { StrongHash } from '../checksum/strong-hash.js';
+import { DeltasyncError } from '../errors/errors.js';
+import { readAt } from '../util/file-io.js';
 import { weakParts } from '../checksum/rolling.js';
 
 /**
@@ -19,5 +22,39 @@ export function sumBlocks(
     weak[k] = weakParts(data, off, end);
     const d = hash.digest(data.subarray(off, end));
     strong.set(d.length === strongLength ? d : d.subarray(0, strongLength), k * strongLength);
+  }
+}
+
+/** Bytes read at a time when summing a file. */
+export const SUM_PIECE = 4 * 1024 * 1024;
+
+/**
+ * Computes the sums of blocks `from ≤ k < to` of an open file, reading it in pieces of about
+ * {@link SUM_PIECE} bytes; `onData` sees every byte read, in order (for a whole-file hash).
+ */
+export async function sumFileBlocks(
+  fh: FileHandle,
+  path: string,
+  fileSize: number,
+  from: number,
+  to: number,
+  blockSize: number,
+  hash: StrongHash,
+  strongLength: number,
+  weak: Int32Array,
+  strong: Uint8Array,
+  onData?: (data: Uint8Array) => void,
+): Promise<void> {
+  const perPiece = Math.max(1, Math.floor(SUM_PIECE / blockSize));
+  const end = Math.min(fileSize, to * blockSize);
+  const buf = new Uint8Array(Math.min(perPiece * blockSize, Math.max(0, end - from * blockSize)));
+  for (let k = from; k < to; k += perPiece) {
+    const off = k * blockSize;
+    const n = Math.min(buf.length, end - off);
+    const got = await readAt(fh, buf, n, off, path);
+    if (got !== n) throw new DeltasyncError(`${path}: shrank while it was read (ended at ${off + got})`, 'ESHORT');
+    const data = buf.subarray(0, n);
+    onData?.(data);
+    sumBlocks(data, k, blockSize, hash, strongLength, weak, strong);
   }
 }

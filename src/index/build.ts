@@ -2,12 +2,13 @@ import { availableParallelism } from 'node:os';
 import { loadStrongHash, strongHashEntry } from '../checksum/registry.js';
 import type { Hasher } from '../checksum/strong-hash.js';
 import { ArgumentError, DeltasyncError } from '../errors/errors.js';
+import type { FileHandle } from 'node:fs/promises';
 import { openRegularFile, readAt } from '../util/file-io.js';
 import { sharedArray } from '../util/shared-memory.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { SumsJob } from '../parallel/worker.js';
 import { type BlockIndex, blockCountOf, checkBlockSize, DEFAULT_BLOCK_SIZE, MIN_UNGUARDED_STRONG } from './block-index.js';
-import { sumBlocks } from './build-sums.js';
+import { SUM_PIECE, sumFileBlocks } from './build-sums.js';
 
 /** Options of {@link buildIndex}. */
 export interface BuildOptions {
@@ -25,7 +26,8 @@ export interface BuildOptions {
   pool?: WorkerPool;
 }
 
-const READ_CHUNK = 4 * 1024 * 1024;
+/** Files smaller than this are summed on the calling thread: booting workers would cost more. */
+const PARALLEL_FROM = 16 * 1024 * 1024;
 
 /**
  * Builds the index of a file: streams it once, computing one weak and one strong sum per block
@@ -64,32 +66,30 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
     const blockCount = blockCountOf(fileSize, blockSize);
     const weak = sharedArray(Int32Array, blockCount);
     const strong = sharedArray(Uint8Array, blockCount * strongLength);
-    const chunk = Math.max(1, Math.floor(READ_CHUNK / blockSize)) * blockSize;
-    const parallel = threads > 1 && fileSize >= 4 * chunk;
-    const pool = parallel ? (options.pool ?? new WorkerPool(threads)) : undefined;
     const hash = await loadStrongHash(strongHash);
-    const inFlight: Promise<unknown>[] = [];
-    try {
-      for (let off = 0; off < fileSize; off += chunk) {
-        const data = new Uint8Array(Math.min(chunk, fileSize - off));
-        const got = await readAt(fh, data, data.length, off, path);
-        if (got !== data.length) throw new DeltasyncError(`${path}: shrank while it was read (ended at ${off + got})`, 'ESHORT');
-        fileHasher?.update(data);
-        const firstBlock = off / blockSize;
-        if (!pool) {
-          sumBlocks(data, firstBlock, blockSize, hash, strongLength, weak, strong);
-          continue;
-        }
-        const job: SumsJob = { kind: 'sums', data, firstBlock, blockSize, hash: strongHash, strongLength, weak, strong };
-        const done = pool.run(job, [data.buffer]);
-        done.catch(() => {}); // observed below; this only keeps a later failure from going unhandled
-        inFlight.push(done);
-        // Bound memory: at most two chunks per worker read ahead.
-        if (inFlight.length >= 2 * pool.size) await inFlight.shift();
+    const parallel = threads > 1 && fileSize >= PARALLEL_FROM;
+    if (!parallel) {
+      await sumFileBlocks(fh, path, fileSize, 0, blockCount, blockSize, hash, strongLength, weak, strong, (d) => fileHasher?.update(d));
+    } else {
+      // Workers read and sum ranges of blocks themselves. This thread takes a range too, unless
+      // it must hash the whole file, which it then reads from start to end alongside them.
+      const workers = fileHasher ? threads : threads - 1;
+      const ranges = fileHasher ? workers : workers + 1;
+      const pool = options.pool ?? new WorkerPool(workers).warm();
+      const bound = (i: number) => Math.floor((blockCount * i) / ranges);
+      try {
+        const jobs = Array.from({ length: workers }, (_, w) => {
+          const i = ranges - workers + w;
+          const job: SumsJob = { kind: 'sums', path, fileSize, from: bound(i), to: bound(i + 1), blockSize, hash: strongHash, strongLength, weak, strong };
+          return pool.run(job);
+        });
+        jobs.forEach((j) => j.catch(() => {})); // observed below; keeps an early failure from going unhandled
+        if (fileHasher) await hashWholeFile(fh, path, fileSize, fileHasher);
+        else await sumFileBlocks(fh, path, fileSize, 0, bound(1), blockSize, hash, strongLength, weak, strong);
+        await Promise.all(jobs);
+      } finally {
+        if (pool !== options.pool) await pool.close();
       }
-      await Promise.all(inFlight);
-    } finally {
-      if (pool && pool !== options.pool) await pool.close();
     }
     return {
       fileSize,
@@ -104,5 +104,15 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
     };
   } finally {
     await fh.close();
+  }
+}
+
+async function hashWholeFile(fh: FileHandle, path: string, fileSize: number, hasher: Hasher): Promise<void> {
+  const buf = new Uint8Array(Math.min(SUM_PIECE, fileSize));
+  for (let off = 0; off < fileSize; off += buf.length) {
+    const n = Math.min(buf.length, fileSize - off);
+    const got = await readAt(fh, buf, n, off, path);
+    if (got !== n) throw new DeltasyncError(`${path}: shrank while it was read (ended at ${off + got})`, 'ESHORT');
+    hasher.update(buf.subarray(0, n));
   }
 }

@@ -1,8 +1,8 @@
-import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { loadStrongHash } from '../checksum/registry.js';
 import { DeltasyncError } from '../errors/errors.js';
-import { sumBlocks } from '../index/build-sums.js';
+import { sumFileBlocks } from '../index/build-sums.js';
+import { openRegularFile } from '../util/file-io.js';
 import type { LookupTables } from '../index/lookup.js';
 import { MatchList, newCounters } from '../match/match-list.js';
 import { scanTables } from '../match/scan-buffer.js';
@@ -20,11 +20,13 @@ export interface ScanJob extends Job {
   tables: LookupTables;
 }
 
-/** Compute block sums of `data` into shared arrays; see index/build.ts. */
+/** Read blocks [from, to) of a file and compute their sums into shared arrays; see index/build.ts. */
 export interface SumsJob extends Job {
   kind: 'sums';
-  data: Uint8Array;
-  firstBlock: number;
+  path: string;
+  fileSize: number;
+  from: number;
+  to: number;
   blockSize: number;
   hash: string;
   strongLength: number;
@@ -34,7 +36,7 @@ export interface SumsJob extends Job {
 
 async function scanJob(j: ScanJob) {
   const hash = await loadStrongHash(j.tables.strongHash);
-  const fh = await open(j.path, 'r');
+  const fh = await openRegularFile(j.path);
   try {
     const out = new MatchList();
     const counters = newCounters();
@@ -47,7 +49,12 @@ async function scanJob(j: ScanJob) {
 
 async function sumsJob(j: SumsJob) {
   const hash = await loadStrongHash(j.hash);
-  sumBlocks(j.data, j.firstBlock, j.blockSize, hash, j.strongLength, j.weak, j.strong);
+  const fh = await openRegularFile(j.path);
+  try {
+    await sumFileBlocks(fh, j.path, j.fileSize, j.from, j.to, j.blockSize, hash, j.strongLength, j.weak, j.strong);
+  } finally {
+    await fh.close();
+  }
   return null;
 }
 
