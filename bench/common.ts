@@ -305,19 +305,46 @@ function systemBusyMs(): number | undefined {
 /**
  * Watches how many cores other processes kept busy while something ran: all CPU time the system
  * spent (from /proc/stat, steal included) minus this process's own (every thread), over the wall
- * time. Linux only; elsewhere `stop()` gives NaN.
+ * time. Intervals add up (`begin`/`end` may be called several times). Linux only; elsewhere
+ * `others` is NaN. Contention outside this VM (other tenants of the host) does not show here.
  */
 export class CpuWatch {
-  #sys = systemBusyMs();
-  #own = process.cpuUsage();
-  #t = performance.now();
+  #sys0: number | undefined;
+  #own0 = process.cpuUsage();
+  #t0 = 0;
+  #sys = 0;
+  #own = 0;
+  #wall = 0;
+  #ok = true;
 
-  /** Cores busy elsewhere on average since construction. */
-  stop(): number {
+  constructor(start = true) {
+    if (start) this.begin();
+  }
+
+  begin(): void {
+    this.#sys0 = systemBusyMs();
+    this.#own0 = process.cpuUsage();
+    this.#t0 = performance.now();
+  }
+
+  end(): void {
     const sys = systemBusyMs();
-    const own = process.cpuUsage(this.#own);
-    const wall = performance.now() - this.#t;
-    if (sys === undefined || this.#sys === undefined || wall < 50) return NaN;
-    return Math.max(0, (sys - this.#sys - (own.user + own.system) / 1000) / wall);
+    const own = process.cpuUsage(this.#own0);
+    this.#wall += performance.now() - this.#t0;
+    if (sys === undefined || this.#sys0 === undefined) this.#ok = false;
+    else this.#sys += sys - this.#sys0;
+    this.#own += (own.user + own.system) / 1000;
+  }
+
+  /** Cores busy elsewhere on average over the intervals watched. */
+  get others(): number {
+    if (!this.#ok || this.#wall < 50) return NaN;
+    return Math.max(0, (this.#sys - this.#own) / this.#wall);
+  }
+
+  /** Ends the interval and gives {@link CpuWatch.others}. */
+  stop(): number {
+    this.end();
+    return this.others;
   }
 }

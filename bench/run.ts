@@ -120,21 +120,32 @@ function withPrefilter(t: LookupTables, bitsLog2: number): LookupTables {
   return { ...t, bits, bitsShift: 32 - bitsLog2 };
 }
 
-/** Times `runs` calls of `fn` (after `warmup` untimed ones); returns milliseconds of each. */
 /** Milliseconds of each timed run, and the cores other processes kept busy meanwhile. */
 type Runs = number[] & { others: number };
 
 /** Times `runs` calls of `fn` (after `warmup` untimed ones). */
 async function timeRuns(runs: number, fn: () => Promise<unknown>, warmup = 1): Promise<Runs> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const ms: number[] = [];
-  const watch = new CpuWatch();
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    ms.push(performance.now() - t);
+  return (await interleaved(runs, [fn], warmup))[0];
+}
+
+/**
+ * Times several variants round-robin (A B C A B C …) rather than one after another, so that a
+ * slow spell of a noisy host falls on all of them alike and their ratios stay meaningful.
+ */
+async function interleaved(runs: number, fns: (() => Promise<unknown>)[], warmup = 1): Promise<Runs[]> {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
+  const ms = fns.map(() => [] as number[]);
+  const watches = fns.map(() => new CpuWatch(false));
+  for (let r = 0; r < runs; r++) {
+    for (let v = 0; v < fns.length; v++) {
+      watches[v].begin();
+      const t = performance.now();
+      await fns[v]();
+      ms[v].push(performance.now() - t);
+      watches[v].end();
+    }
   }
-  return Object.assign(ms, { others: watch.stop() });
+  return ms.map((m, v) => Object.assign(m, { others: watches[v].others }));
 }
 
 /** `median (min–max), n runs` in MB/s for `bytes` processed per run. */
@@ -395,28 +406,28 @@ async function scanCases(rows: Row[], f: FileSet, runs: number, tag: string): Pr
   };
   let first: Result | undefined;
   let used = 0;
-  const one = await timeRuns(runs, async () => void (first = check(await scanFile(f.few, index, { threads: 1 }))));
-  const many = await timeRuns(runs, async () => void (used = check(await scanFile(f.few, index, { threads: P })).stats.threads));
-  // A pool started beforehand (the calling thread scans a chunk too, so P − 1 workers).
-  let pooled: Runs = Object.assign([], { others: NaN });
   let pooledUsed = 0;
-  if (P > 1) {
-    const pool = new WorkerPool(P - 1).warm();
-    try {
-      pooled = await timeRuns(runs, async () => void (pooledUsed = check(await scanFile(f.few, index, { threads: P, pool })).stats.threads));
-    } finally {
-      await pool.close();
-    }
-  }
   // The hot loop alone: scanBuffer over the whole file held in memory, tables built once.
   const md5 = await loadStrongHash(index.strongHash);
   const tables = scanTables(buildLookup(index));
   const local = new Uint8Array(await readFile(f.few));
-  const inMemory = await timeRuns(runs, async () => {
-    const out = new MatchList();
-    scanBuffer(tables, md5, local, 0, 0, local.length, local.length, out, newCounters());
-    if (out.length < f.shared * 0.9) throw new Error(`scan ${tag} in memory: ${out.length} matches`);
-  });
+  // A pool started beforehand (the calling thread scans a chunk too, so P − 1 workers).
+  const pool = P > 1 ? new WorkerPool(P - 1).warm() : undefined;
+  let inMemory: Runs, one: Runs, many: Runs, pooled: Runs;
+  try {
+    [inMemory, one, many, pooled] = await interleaved(runs, [
+      async () => {
+        const out = new MatchList();
+        scanBuffer(tables, md5, local, 0, 0, local.length, local.length, out, newCounters());
+        if (out.length < f.shared * 0.9) throw new Error(`scan ${tag} in memory: ${out.length} matches`);
+      },
+      async () => void (first = check(await scanFile(f.few, index, { threads: 1 }))),
+      async () => void (used = check(await scanFile(f.few, index, { threads: P })).stats.threads),
+      async () => void (pooledUsed = check(await scanFile(f.few, index, { threads: P, pool })).stats.threads),
+    ]);
+  } finally {
+    await pool?.close();
+  }
   const s1 = mbps(f.size, median(one));
   const sP = mbps(f.size, median(many));
   const st = first!.stats;
@@ -466,42 +477,39 @@ async function scanCases(rows: Row[], f: FileSet, runs: number, tag: string): Pr
 }
 
 async function buildCases(rows: Row[], f: FileSet, runs: number, tag: string, all: boolean): Promise<void> {
-  const cases: [string, number][] = all
+  progress(`build ${tag}`);
+  // The calling thread sums a range too, so P − 1 workers in a pool started beforehand.
+  const pool = all && P > 1 ? new WorkerPool(P - 1).warm() : undefined;
+  const cases: { hash: string; threads: number; pool?: WorkerPool }[] = all
     ? [
-        ['md5', 1],
-        ['md5', P],
-        ['sha256', 1],
-        ['blake3', 1],
+        { hash: 'md5', threads: 1 },
+        ...(pool ? [{ hash: 'md5', threads: P }, { hash: 'md5', threads: P, pool }] : []),
+        { hash: 'sha256', threads: 1 },
+        { hash: 'blake3', threads: 1 },
       ]
-    : [['md5', 1]];
-  for (const [hash, threads] of cases) {
-    progress(`build ${tag} ${hash}, ${threads} thread(s)`);
-    const ms = await timeRuns(runs, () => buildIndex(f.ref, { strongHash: hash, threads }));
+    : [{ hash: 'md5', threads: 1 }];
+  let results: Runs[];
+  try {
+    results = await interleaved(
+      runs,
+      cases.map((c) => () => buildIndex(f.ref, { strongHash: c.hash, threads: c.threads, pool: c.pool })),
+    );
+  } finally {
+    await pool?.close();
+  }
+  cases.forEach((c, i) => {
+    const ms = results[i];
     const v = mbps(f.size, median(ms));
+    const how = c.threads === 1 ? '1 thread' : `${c.threads} threads${c.pool ? ', warm pool' : ''}`;
     rows.push({
       others: ms.others,
-      name: `build ${tag} ${hash}, ${threads === 1 ? '1 thread' : `${threads} threads`}`,
+      name: `build ${tag} ${c.hash}, ${how}`,
       value: fixed(v, 0),
       unit: 'MB/s',
-      target: hash === 'md5' && threads === 1 ? against(v, 450) : undefined,
-      notes: `${spread(f.size, ms)}${threads > 1 ? '; workers started per call' : ''}`,
+      target: c.hash === 'md5' && c.threads === 1 ? against(v, 450) : undefined,
+      notes: `${spread(f.size, ms)}${c.threads === 1 ? '' : c.pool ? `; WorkerPool(${P - 1}) started beforehand` : '; workers started per call'}`,
     });
-    if (threads > 1) {
-      const pool = new WorkerPool(threads).warm();
-      try {
-        const warm = await timeRuns(runs, () => buildIndex(f.ref, { strongHash: hash, threads, pool }));
-        rows.push({
-          others: warm.others,
-          name: `build ${tag} ${hash}, ${threads} threads, warm pool`,
-          value: fixed(mbps(f.size, median(warm)), 0),
-          unit: 'MB/s',
-          notes: `${spread(f.size, warm)}; WorkerPool(${threads}) started beforehand; the calling thread reads`,
-        });
-      } finally {
-        await pool.close();
-      }
-    }
-  }
+  });
 }
 
 async function patchCases(rows: Row[], f: FileSet, runs: number, tag: string, out: string): Promise<void> {
@@ -510,17 +518,17 @@ async function patchCases(rows: Row[], f: FileSet, runs: number, tag: string, ou
   const source = fileSource(f.ref);
   try {
     let stats: Awaited<ReturnType<typeof patchFile>> | undefined;
-    const whole = await timeRuns(runs, async () => {
-      stats = await patchFile({ local: f.old, index, source, output: out });
-    });
     const { blockOffsets } = await scanFile(f.old, index);
     const plan = makePlan(index, blockOffsets);
-    const planned = await timeRuns(runs, () => patchFile({ local: f.old, index, source, output: out, plan }));
     // With a whole-file SHA-256 in the index (deltasync format), copied blocks are not re-hashed:
     // the result is checked once, end to end, instead.
     const withFileHash = await buildIndex(f.ref, { fileHash: 'sha256' });
     const planFh = makePlan(withFileHash, blockOffsets);
-    const fileHashed = await timeRuns(runs, () => patchFile({ local: f.old, index: withFileHash, source, output: out, plan: planFh }));
+    const [whole, planned, fileHashed] = await interleaved(runs, [
+      async () => void (stats = await patchFile({ local: f.old, index, source, output: out })),
+      () => patchFile({ local: f.old, index, source, output: out, plan }),
+      () => patchFile({ local: f.old, index: withFileHash, source, output: out, plan: planFh }),
+    ]);
     const s = stats!;
     const scanMs = s.scan!.milliseconds;
     rows.push(
@@ -568,27 +576,6 @@ async function readCase(rows: Row[], f: FileSet, runs: number, tag: string): Pro
     }
   });
   rows.push({ name: `read ${tag} (page cache, 4 MiB reads)`, value: fixed(mbps(size, median(ms)), 0), unit: 'MB/s', others: ms.others, notes: `${spread(size, ms)}; one buffer reused: I/O ceiling` });
-  // As buildIndex reads: a fresh 4 MiB Uint8Array for every chunk (it is handed to a worker or dropped).
-  const fresh = await timeRuns(runs, async () => {
-    const fh = await open(f.ref, 'r');
-    try {
-      for (let p = 0; p < size; ) {
-        const chunk = new Uint8Array(Math.min(4 * MiB, size - p));
-        const { bytesRead } = await fh.read(chunk, 0, chunk.length, p);
-        if (bytesRead === 0) break;
-        p += bytesRead;
-      }
-    } finally {
-      await fh.close();
-    }
-  });
-  rows.push({
-    name: `read ${tag}, new 4 MiB buffer per read`,
-    value: fixed(mbps(size, median(fresh)), 0),
-    unit: 'MB/s',
-    others: fresh.others,
-    notes: `${spread(size, fresh)}; as buildIndex reads (allocation and page faults of each chunk)`,
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -608,21 +595,22 @@ async function main(): Promise<void> {
     notes: `pure compute loop, median of ${head.all.length} (${head.all.map((x) => fixed(x)).join(', ')}); ×${P} means ${P} free cores`,
   });
   progress('worker pool start');
+  // Boot time: until every worker has loaded its modules and answered a message. The job kind is
+  // unknown on purpose (the answer is an error), so this does not depend on any job's shape.
   const boot = await timeRuns(5, async () => {
     const pool = new WorkerPool(P).warm();
     try {
-      const job = { kind: 'sums', data: new Uint8Array(0), firstBlock: 0, blockSize: L, hash: 'md5', strongLength: 16, weak: new Int32Array(1), strong: new Uint8Array(16) };
-      await Promise.all(Array.from({ length: P }, () => pool.run(job)));
+      await Promise.all(Array.from({ length: P }, () => pool.run({ kind: 'bench-ping' }).catch(() => undefined)));
     } finally {
       await pool.close();
     }
   });
   machine.push({
-    name: `worker pool start: ${P} workers, first jobs answered`,
+    name: `worker pool start: ${P} workers answering`,
     value: fixed(median(boot), 1),
     unit: 'ms',
     others: boot.others,
-    notes: `${fixed(Math.min(...boot), 1)}–${fixed(Math.max(...boot), 1)} ms over ${boot.length} runs; paid by every scanFile/buildIndex call that starts its own pool`,
+    notes: `${fixed(Math.min(...boot), 1)}–${fixed(Math.max(...boot), 1)} ms over ${boot.length} runs, close included; paid by every scanFile/buildIndex call that starts its own pool`,
   });
   await micro();
   const tmp = tempFolder('deltasync-bench-');
