@@ -8,8 +8,9 @@ export const GOLDEN = 0x9e3779b1 | 0;
  * The search structures a scanner needs, all in shared memory so that worker threads read the
  * same tables without copying:
  *
- * - `bits`: a prefilter bitset over hashed weak sums (32 bits per block or more, at least 32 KiB so
- *   that small indexes reject more than 99% of offsets with one load from L1 cache);
+ * - `bits`: a prefilter bitset over hashed weak sums, 256 bits per block within 32 KiB to 512 KiB
+ *   (larger tables cost more in cache misses than they save in false passes), which rejects
+ *   nearly every offset with one load;
  * - `slots`: an open-addressing table from weak sum to the first distinct block with that sum;
  * - `sameWeakNext`: further distinct blocks with the same weak sum (a chain, -1 ends it);
  * - `groupOf`: for every block, the first block with identical content (its representative).
@@ -70,7 +71,7 @@ export function buildLookup(index: BlockIndex): LookupTables {
   const strong = sharedArray(Uint8Array, n * sl);
   strong.set(index.strong);
 
-  const bitsLog2 = Math.min(24, Math.max(18, log2Ceil(fullCount * 256)));
+  const bitsLog2 = Math.min(22, Math.max(18, log2Ceil(fullCount * 256)));
   const bits = sharedArray(Int32Array, (1 << bitsLog2) >>> 5);
   const slotsLog2 = Math.min(30, Math.max(4, log2Ceil(fullCount * 2)));
   const slots = sharedArray(Int32Array, 1 << slotsLog2);
