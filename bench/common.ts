@@ -248,27 +248,8 @@ export function mbps(bytes: number, ms: number): number {
   return bytes / 1e3 / Math.max(ms, 1e-6);
 }
 
-/** Human-readable byte count: `8.0 MiB`. */
-export function fmtBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let u = 0;
-  let v = n;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
-}
-
-/** Whole number with thousands separators. */
-export function fmtCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-/** Percentage, one decimal. */
-export function fmtPct(part: number, whole: number): string {
-  return whole === 0 ? '0.0%' : `${((100 * part) / whole).toFixed(1)}%`;
-}
+// The same formatting as the command line's.
+export { bytes as fmtBytes, count as fmtCount, percent as fmtPct } from '../src/cli/format.js';
 
 /** Aligned `Label:  value` lines, indented. */
 export function labelled(rows: [string, string][], indent = '  '): string {
