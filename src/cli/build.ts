@@ -48,6 +48,7 @@ export function buildCommand(out: Output): Command {
         strongLength: flags.strongLength,
         fileHash,
         threads: flags.threads,
+        onProgress: out.reporter(`indexing ${file}`),
       });
       await writeIndexFile(index, output, format);
       const ms = performance.now() - started;

@@ -16,7 +16,7 @@ export function diffCommand(out: Output): Command {
     .argument('<index>', 'the index of the reference (.gosync)')
     .action(async (local: string, indexPath: string, flags: { threads?: number }) => {
       const index = await readIndexFile(indexPath);
-      const scan = await scanFile(local, index, { threads: flags.threads });
+      const scan = await scanFile(local, index, { threads: flags.threads, onProgress: out.reporter(`scanning ${local}`) });
       const plan = makePlan(index, scan.blockOffsets);
       const s = scan.stats;
       const ranges = plan.spans.filter((x) => x.kind === 'fetch').length;

@@ -32,8 +32,8 @@ export function patchCommand(out: Output): Command {
           index,
           source,
           output,
-          scan: { threads: flags.threads },
-          onProgress: (done, total) => out.progress(`patching ${output}: ${percent(done, total)} of ${bytes(total)}`),
+          scan: { threads: flags.threads, onProgress: out.reporter(`scanning ${local}`) },
+          onProgress: out.reporter(`writing ${output}`),
         });
         out.result(
           { local, index: indexPath, reference, output, ...s },

@@ -2,6 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { DeltasyncError } from '../errors/errors.js';
 import { readAt } from '../util/file-io.js';
+import { addProgress } from '../util/progress.js';
 import { weakParts } from '../checksum/rolling.js';
 
 /**
@@ -44,6 +45,7 @@ export async function sumFileBlocks(
   weak: Int32Array,
   strong: Uint8Array,
   onData?: (data: Uint8Array) => void,
+  progress?: BigInt64Array,
 ): Promise<void> {
   const perPiece = Math.max(1, Math.floor(SUM_PIECE / blockSize));
   const end = Math.min(fileSize, to * blockSize);
@@ -56,5 +58,6 @@ export async function sumFileBlocks(
     const data = buf.subarray(0, n);
     onData?.(data);
     sumBlocks(data, k, blockSize, hash, strongLength, weak, strong);
+    addProgress(progress, n);
   }
 }

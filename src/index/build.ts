@@ -4,6 +4,7 @@ import type { Hasher } from '../checksum/strong-hash.js';
 import { ArgumentError, DeltasyncError } from '../errors/errors.js';
 import type { FileHandle } from 'node:fs/promises';
 import { openRegularFile, readAt } from '../util/file-io.js';
+import { progressCounter, type ProgressCallback, reportProgress } from '../util/progress.js';
 import { sharedArray } from '../util/shared-memory.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { SumsJob } from '../parallel/worker.js';
@@ -24,6 +25,8 @@ export interface BuildOptions {
   threads?: number;
   /** A pool to run on instead of starting one. */
   pool?: WorkerPool;
+  /** Told how many bytes are done, a few times a second and at the end. */
+  onProgress?: ProgressCallback;
 }
 
 /** Files smaller than this are summed on the calling thread: booting workers would cost more. */
@@ -61,15 +64,18 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
   if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a whole number ≥ 1, not ${threads}`);
 
   const fh = await openRegularFile(path);
+  const progress = progressCounter();
+  let stopReporting: (completed: boolean) => void = () => {};
   try {
     const fileSize = (await fh.stat()).size;
+    stopReporting = reportProgress(progress, fileSize, options.onProgress);
     const blockCount = blockCountOf(fileSize, blockSize);
     const weak = sharedArray(Int32Array, blockCount);
     const strong = sharedArray(Uint8Array, blockCount * strongLength);
     const hash = await loadStrongHash(strongHash);
     const parallel = threads > 1 && fileSize >= PARALLEL_FROM;
     if (!parallel) {
-      await sumFileBlocks(fh, path, fileSize, 0, blockCount, blockSize, hash, strongLength, weak, strong, (d) => fileHasher?.update(d));
+      await sumFileBlocks(fh, path, fileSize, 0, blockCount, blockSize, hash, strongLength, weak, strong, (d) => fileHasher?.update(d), progress);
     } else {
       // Workers read and sum ranges of blocks themselves. This thread takes a range too, unless
       // it must hash the whole file, which it then reads from start to end alongside them.
@@ -80,17 +86,18 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
       try {
         const jobs = Array.from({ length: workers }, (_, w) => {
           const i = ranges - workers + w;
-          const job: SumsJob = { kind: 'sums', path, fileSize, from: bound(i), to: bound(i + 1), blockSize, hash: strongHash, strongLength, weak, strong };
+          const job: SumsJob = { kind: 'sums', path, fileSize, from: bound(i), to: bound(i + 1), blockSize, hash: strongHash, strongLength, weak, strong, progress };
           return pool.run(job);
         });
         jobs.forEach((j) => j.catch(() => {})); // observed below; keeps an early failure from going unhandled
         if (fileHasher) await hashWholeFile(fh, path, fileSize, fileHasher);
-        else await sumFileBlocks(fh, path, fileSize, 0, bound(1), blockSize, hash, strongLength, weak, strong);
+        else await sumFileBlocks(fh, path, fileSize, 0, bound(1), blockSize, hash, strongLength, weak, strong, undefined, progress);
         await Promise.all(jobs);
       } finally {
         if (pool !== options.pool) await pool.close();
       }
     }
+    stopReporting(true);
     return {
       fileSize,
       blockSize,
@@ -103,6 +110,7 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
       fileHash: fileHasher && { algorithm: options.fileHash!.toLowerCase(), digest: fileHasher.digest() },
     };
   } finally {
+    stopReporting(false);
     await fh.close();
   }
 }

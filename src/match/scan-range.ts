@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { readAt } from '../util/file-io.js';
+import { addProgress } from '../util/progress.js';
 import type { MatchList, ScanCounters } from './match-list.js';
 import { scanBuffer, type ScanTables } from './scan-buffer.js';
 
@@ -23,6 +24,7 @@ export async function scanFileRange(
   out: MatchList,
   c: ScanCounters,
   piece = SCAN_PIECE,
+  progress?: BigInt64Array,
 ): Promise<number> {
   const overlap = t.blockSize + t.shortLength;
   // A plain Uint8Array (not a Buffer) keeps the hot loop's element access monomorphic.
@@ -33,7 +35,9 @@ export async function scanFileRange(
     const readEnd = Math.min(fileSize, pieceEnd - 1 + overlap);
     if (readEnd - p < Math.min(t.blockSize, t.shortLength || t.blockSize)) return Math.max(p, to);
     const got = await readAt(fh, buf, readEnd - p, p, name);
+    const before = p;
     p = scanBuffer(t, hash, buf.subarray(0, got), p, p, pieceEnd, p + got === readEnd ? fileSize : p + got, out, c);
+    addProgress(progress, Math.min(p, to) - before);
   }
   return p;
 }

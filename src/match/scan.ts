@@ -4,6 +4,7 @@ import { loadStrongHash } from '../checksum/registry.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { ArgumentError } from '../errors/errors.js';
 import { openRegularFile, readAt } from '../util/file-io.js';
+import { progressCounter, type ProgressCallback, reportProgress } from '../util/progress.js';
 import { type BlockIndex, blockLength } from '../index/block-index.js';
 import { buildLookup, type LookupTables } from '../index/lookup.js';
 import { WorkerPool } from '../parallel/pool.js';
@@ -26,6 +27,8 @@ export interface ScanOptions {
   minChunk?: number;
   /** Bytes a scanner reads at a time. Default 4 MiB. */
   piece?: number;
+  /** Told how many bytes of the local file are scanned, a few times a second and at the end. */
+  onProgress?: ProgressCallback;
   /** Lookup tables already built for the index. */
   lookup?: LookupTables;
 }
@@ -85,6 +88,8 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
   const started = performance.now();
   const fh = await openRegularFile(localPath);
   let ownPool: WorkerPool | undefined;
+  const progress = progressCounter();
+  let stopReporting: (completed: boolean) => void = () => {};
   try {
     const localSize = (await fh.stat()).size;
     // Booting a worker costs tens of milliseconds: without a warm pool, small files stay on this thread.
@@ -98,12 +103,14 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     const counters = newCounters();
     const matches = new MatchList();
     const piece = options.piece ?? SCAN_PIECE;
+    stopReporting = reportProgress(progress, localSize, options.onProgress);
     if (!pool) {
-      await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece);
+      await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece, progress);
     } else {
-      const ctx: StitchContext = { fh, localPath, localSize, tables, hash, counters, matches };
+      const ctx: StitchContext = { fh, localPath, localSize, tables, hash, counters, matches, progress };
       await stitch(await scanChunks(ctx, lookup, chunkCount, piece, pool), ctx);
     }
+    stopReporting(true);
     await findTailAtEnd(fh, localPath, localSize, tables, hash, matches, counters);
     const blockOffsets = assignBlocks(matches, lookup);
     let matchedBlocks = 0;
@@ -124,6 +131,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     };
     return { matches, blockOffsets, stats };
   } finally {
+    stopReporting(false);
     await fh.close();
     await ownPool?.close();
   }
@@ -143,10 +151,10 @@ async function scanChunks(
       const to = bounds[i + 1];
       if (i === 0) {
         const matches = new MatchList();
-        const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece);
+        const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece, ctx.progress);
         return { from, to, matches, next };
       }
-      const job: ScanJob = { kind: 'scan', path, fileSize, from, to, piece, tables: lookup };
+      const job: ScanJob = { kind: 'scan', path, fileSize, from, to, piece, tables: lookup, progress: ctx.progress };
       const r = await pool.run<MatchArrays & { next: number; counters: ScanCounters }>(job);
       addCounters(ctx.counters, r.counters);
       return { from, to, matches: MatchList.fromArrays(r), next: r.next };
@@ -155,6 +163,7 @@ async function scanChunks(
 }
 
 interface StitchContext {
+  progress: BigInt64Array;
   fh: FileHandle;
   localPath: string;
   localSize: number;

@@ -18,6 +18,7 @@ export interface ScanJob extends Job {
   to: number;
   piece: number;
   tables: LookupTables;
+  progress: BigInt64Array;
 }
 
 /** Read blocks [from, to) of a file and compute their sums into shared arrays; see index/build.ts. */
@@ -32,6 +33,7 @@ export interface SumsJob extends Job {
   strongLength: number;
   weak: Int32Array;
   strong: Uint8Array;
+  progress: BigInt64Array;
 }
 
 async function scanJob(j: ScanJob) {
@@ -40,7 +42,7 @@ async function scanJob(j: ScanJob) {
   try {
     const out = new MatchList();
     const counters = newCounters();
-    const next = await scanFileRange(fh, j.path, j.fileSize, scanTables(j.tables), hash, j.from, j.to, out, counters, j.piece);
+    const next = await scanFileRange(fh, j.path, j.fileSize, scanTables(j.tables), hash, j.from, j.to, out, counters, j.piece, j.progress);
     return { ...out.toArrays(), next, counters };
   } finally {
     await fh.close();
@@ -51,7 +53,7 @@ async function sumsJob(j: SumsJob) {
   const hash = await loadStrongHash(j.hash);
   const fh = await openRegularFile(j.path);
   try {
-    await sumFileBlocks(fh, j.path, j.fileSize, j.from, j.to, j.blockSize, hash, j.strongLength, j.weak, j.strong);
+    await sumFileBlocks(fh, j.path, j.fileSize, j.from, j.to, j.blockSize, hash, j.strongLength, j.weak, j.strong, undefined, j.progress);
   } finally {
     await fh.close();
   }
