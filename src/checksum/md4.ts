@@ -1,5 +1,4 @@
-import { createMD4 } from 'hash-wasm';
 import { wasmHash } from './wasm-hash.js';
 
-/** MD4 (16 bytes): zsync's block hash. OpenSSL 3 no longer provides it, so it runs as WebAssembly. */
-export const md4 = wasmHash('md4', 16, () => createMD4());
+/** MD4 (16 bytes): zsync's block hash. OpenSSL 3 no longer provides it, so it runs as WebAssembly, loaded on first use. */
+export const md4 = wasmHash('md4', 16, async () => (await import('hash-wasm')).createMD4());
