@@ -16,22 +16,13 @@ export const GOLDEN = 0x9e3779b1 | 0;
  * - `groupOf`: for every block, the first block with identical content (its representative).
  *   Only representatives are in the table, so a file of repeated blocks costs one lookup.
  *
+ * `weak` and `strong` are the index's own, copied into shared memory.
+ *
  * The short last block (when the size is not a multiple of the block size) is kept apart; the scanner
  * looks for it after each match of the block before it, and at the end of the local file.
  */
-export interface LookupTables {
-  /** As in the {@link BlockIndex}. */
-  readonly blockSize: number;
-  /** As in the {@link BlockIndex}. */
-  readonly blockCount: number;
-  /** As in the {@link BlockIndex}. */
-  readonly strongHash: string;
-  /** As in the {@link BlockIndex}. */
-  readonly strongLength: number;
-  /** The index's weak sums, in shared memory. */
-  readonly weak: Int32Array;
-  /** The index's strong digests, in shared memory. */
-  readonly strong: Uint8Array;
+export interface LookupTables
+  extends Pick<BlockIndex, 'blockSize' | 'blockCount' | 'strongHash' | 'strongLength' | 'weak' | 'strong'> {
   /** The prefilter bitset. */
   readonly bits: Int32Array;
   /** `32 - log2(bit count)`: the prefilter index of weak sum w is `imul(w, GOLDEN) >>> bitsShift`. */

@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import { buildIndex } from '../../src/index/build.js';
 import { buildLookup } from '../../src/index/lookup.js';
 import { scanFile } from '../../src/match/scan.js';
-import { WorkerPool } from '../../src/parallel/pool.js';
 import { bruteForceScan } from '../helpers/brute-force.js';
 import { applyEdits, editArb } from '../helpers/edits.js';
 import { concat, makeReference, Rng } from '../helpers/random.js';
 import { plainScan } from '../helpers/scan-result.js';
-import { type TempDir, tempDir } from '../helpers/temp-dir.js';
+import { useTempDirAndPool } from '../helpers/fixture.js';
 
-let t: TempDir;
-let pool: WorkerPool;
-before(async () => {
-  t = await tempDir();
-  pool = new WorkerPool(2);
-});
-after(async () => {
-  await pool.close();
-  await t.done();
-});
+const fx = useTempDirAndPool();
 
 /** Puts `copies` copies of the reference's last block and short tail at random places of `local`. */
 function withTailCopies(ref: Uint8Array, blockSize: number, local: Uint8Array, copies: number, seed: number): Uint8Array {
@@ -53,13 +43,13 @@ test('property: threads 1 and threads 2+ (many small chunks, small pieces) find 
       async (c) => {
         const ref = makeReference(c.seed, c.size, c.blockSize, c.kind);
         const local = withTailCopies(ref, c.blockSize, applyEdits(ref, c.edits), c.tailCopies, c.seed);
-        const refPath = await t.write('ref', ref);
-        const localPath = await t.write('local', local);
+        const refPath = await fx.t.write('ref', ref);
+        const localPath = await fx.t.write('local', local);
         const index = await buildIndex(refPath, { blockSize: c.blockSize, threads: 1 });
         const lookup = buildLookup(index);
         const single = plainScan(await scanFile(localPath, index, { threads: 1, lookup }));
         const singleSmallPieces = plainScan(await scanFile(localPath, index, { threads: 1, piece: c.piece, lookup }));
-        const multi = await scanFile(localPath, index, { threads: c.threads, pool, minChunk: c.minChunk, piece: c.piece, lookup });
+        const multi = await scanFile(localPath, index, { threads: c.threads, pool: fx.pool, minChunk: c.minChunk, piece: c.piece, lookup });
         if (multi.stats.threads > 1) parallelRuns++;
         assert.deepEqual(singleSmallPieces, single, 'threads 1 with small pieces');
         assert.deepEqual(plainScan(multi), single, `threads ${c.threads}`);
@@ -72,7 +62,7 @@ test('property: threads 1 and threads 2+ (many small chunks, small pieces) find 
   assert.ok(parallelRuns >= 10, `the parallel path ran in ${parallelRuns} of 35 runs`);
 });
 
-test('threads 2 without a pool gives the single-threaded result on a file with many chunks', async () => {
+test('threads 2 without a fx.pool gives the single-threaded result on a file with many chunks', async () => {
   const L = 1024;
   const ref = makeReference(99, 400_000 + 333, L, 'repeats');
   const local = withTailCopies(
@@ -86,8 +76,8 @@ test('threads 2 without a pool gives the single-threaded result on a file with m
     3,
     7,
   );
-  const refPath = await t.write('ref2', ref);
-  const localPath = await t.write('local2', local);
+  const refPath = await fx.t.write('ref2', ref);
+  const localPath = await fx.t.write('local2', local);
   const index = await buildIndex(refPath, { blockSize: L });
   const single = plainScan(await scanFile(localPath, index, { threads: 1 }));
   const multi = await scanFile(localPath, index, { threads: 2, minChunk: 4096, piece: 4096 });
@@ -102,11 +92,11 @@ test('chunk boundaries inside matched blocks: every boundary offset of an identi
   // the start of a block the single-threaded scan jumps over.
   const L = 512;
   const ref = makeReference(5, 64 * L + 100, L, 'random');
-  const p = await t.write('same', ref);
+  const p = await fx.t.write('same', ref);
   const index = await buildIndex(p, { blockSize: L });
   const single = plainScan(await scanFile(p, index, { threads: 1 }));
   for (const threads of [2, 3, 4, 7, 16]) {
-    const multi = await scanFile(p, index, { threads, pool, minChunk: 512, piece: 700 });
+    const multi = await scanFile(p, index, { threads, pool: fx.pool, minChunk: 512, piece: 700 });
     assert.deepEqual(plainScan(multi), single, `threads ${threads}`);
   }
 });

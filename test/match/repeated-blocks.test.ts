@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { buildIndex } from '../../src/index/build.js';
 import { scanFile } from '../../src/match/scan.js';
-import { WorkerPool } from '../../src/parallel/pool.js';
 import { bruteForceScan } from '../helpers/brute-force.js';
 import { concat, seededBytes } from '../helpers/random.js';
 import { plainScan } from '../helpers/scan-result.js';
-import { type TempDir, tempDir } from '../helpers/temp-dir.js';
+import { useTempDirAndPool } from '../helpers/fixture.js';
 
 const L = 1024;
-let t: TempDir;
-let pool: WorkerPool;
-before(async () => {
-  t = await tempDir();
-  pool = new WorkerPool(2);
-});
-after(async () => {
-  await pool.close();
-  await t.done();
-});
+const fx = useTempDirAndPool();
 
 function isZero(local: Uint8Array, at: number, len: number): boolean {
   for (let i = at; i < at + len; i++) if (local[i] !== 0) return false;
@@ -28,8 +18,8 @@ function isZero(local: Uint8Array, at: number, len: number): boolean {
 test('a reference of zeros: every block is found in a local file that holds one run of zeros', async () => {
   const ref = new Uint8Array(200 * L);
   const local = concat(seededBytes(1, 3333), new Uint8Array(3 * L), seededBytes(2, 2000));
-  const refPath = await t.write('zeros', ref);
-  const localPath = await t.write('local', local);
+  const refPath = await fx.t.write('zeros', ref);
+  const localPath = await fx.t.write('local', local);
   const index = await buildIndex(refPath, { blockSize: L });
   const r = await scanFile(localPath, index, { threads: 1 });
   assert.equal(r.stats.matchedBlocks, 200);
@@ -40,11 +30,11 @@ test('a reference of zeros: every block is found in a local file that holds one 
 
 test('a reference of zeros against a local file of zeros: blocks follow each other', async () => {
   const ref = new Uint8Array(300 * L + 10);
-  const refPath = await t.write('zeros2', ref);
+  const refPath = await fx.t.write('zeros2', ref);
   const index = await buildIndex(refPath, { blockSize: L });
   const r = await scanFile(refPath, index, { threads: 1 });
   assert.deepEqual(Array.from(r.blockOffsets), Array.from({ length: 301 }, (_, k) => k * L));
-  const multi = await scanFile(refPath, index, { threads: 3, pool, minChunk: 2048, piece: 4096 });
+  const multi = await scanFile(refPath, index, { threads: 3, pool: fx.pool, minChunk: 2048, piece: 4096 });
   assert.deepEqual(plainScan(multi), plainScan(r));
 });
 
@@ -54,14 +44,14 @@ test('a block repeated many times among random blocks', async () => {
   for (let i = 0; i < 60; i++) parts.push(i % 3 === 0 ? seededBytes(10 + i, L) : A);
   const ref = concat(...parts);
   const local = concat(seededBytes(4, 100), A, seededBytes(5, 10), ref.subarray(0, 30 * L), seededBytes(6, 77), A);
-  const refPath = await t.write('rep', ref);
-  const localPath = await t.write('rep-local', local);
+  const refPath = await fx.t.write('rep', ref);
+  const localPath = await fx.t.write('rep-local', local);
   const index = await buildIndex(refPath, { blockSize: L });
   const r = await scanFile(localPath, index, { threads: 1 });
   assert.deepEqual(plainScan(r), bruteForceScan(ref, L, local));
   // Every copy of A is found, and those in the copied first half continue their neighbours.
   for (let k = 0; k < 60; k++) if (k % 3 !== 0) assert.ok(r.blockOffsets[k] >= 0, `block ${k}`);
   for (let k = 1; k < 30; k++) assert.equal(r.blockOffsets[k], 100 + L + 10 + k * L, `block ${k} continues the copy`);
-  const multi = await scanFile(localPath, index, { threads: 2, pool, minChunk: 1024, piece: 3000 });
+  const multi = await scanFile(localPath, index, { threads: 2, pool: fx.pool, minChunk: 1024, piece: 3000 });
   assert.deepEqual(plainScan(multi), plainScan(r));
 });

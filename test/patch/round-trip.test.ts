@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import { readIndexFile, writeIndexFile } from '../../src/format/index-file.js';
 import { buildIndex } from '../../src/index/build.js';
 import { scanFile } from '../../src/match/scan.js';
-import { WorkerPool } from '../../src/parallel/pool.js';
 import { patchFile } from '../../src/patch/patch.js';
 import { makePlan } from '../../src/plan/plan.js';
 import { fileSource } from '../../src/source/file-source.js';
 import { applyEdits, editArb } from '../helpers/edits.js';
 import { makeReference } from '../helpers/random.js';
-import { type TempDir, tempDir } from '../helpers/temp-dir.js';
+import { useTempDirAndPool } from '../helpers/fixture.js';
 
-let t: TempDir;
-let pool: WorkerPool;
-before(async () => {
-  t = await tempDir();
-  pool = new WorkerPool(2);
-});
-after(async () => {
-  await pool.close();
-  await t.done();
-});
+const fx = useTempDirAndPool();
 
 const caseArb = fc.record({
   seed: fc.integer({ min: 0, max: 0x7fffffff }),
@@ -43,21 +33,21 @@ async function roundTrip(c: Case, format: 'gosync' | 'deltasync', strongHash: st
   const size = c.size % c.blockSize === 0 ? c.size + 1 + (c.seed % (c.blockSize - 1)) : c.size;
   const ref = makeReference(c.seed, size, c.blockSize, c.kind);
   const local = applyEdits(ref, c.edits);
-  const refPath = await t.write('ref', ref);
-  const localPath = await t.write('local', local);
-  const out = t.path('out');
+  const refPath = await fx.t.write('ref', ref);
+  const localPath = await fx.t.write('local', local);
+  const out = fx.t.path('out');
 
   const built = await buildIndex(refPath, {
     blockSize: c.blockSize,
     threads: 1,
     ...(format === 'deltasync' ? { strongHash, strongLength: 8, fileHash: 'sha256' } : {}),
   });
-  await writeIndexFile(built, t.path('ref.idx'), format);
-  const index = await readIndexFile(t.path('ref.idx'));
+  await writeIndexFile(built, fx.t.path('ref.idx'), format);
+  const index = await readIndexFile(fx.t.path('ref.idx'));
   assert.equal(index.blockSize, c.blockSize);
   assert.equal(index.fileHash?.algorithm, format === 'deltasync' ? 'sha256' : undefined);
 
-  const scan = c.parallelScan ? { threads: 2, pool, minChunk: 4096, piece: 8192 } : { threads: 1 };
+  const scan = c.parallelScan ? { threads: 2, pool: fx.pool, minChunk: 4096, piece: 8192 } : { threads: 1 };
   const planOptions = c.maxFetch === undefined ? {} : { maxFetch: c.maxFetch };
   const scanned = await scanFile(localPath, index, scan);
   const plan = makePlan(index, scanned.blockOffsets, planOptions);

@@ -1,0 +1,23 @@
+import { after, before } from 'node:test';
+import { WorkerPool } from '../../src/parallel/pool.js';
+import { type TempDir, tempDir } from './temp-dir.js';
+
+/** What {@link useTempDirAndPool} provides, set up before the file's tests and torn down after. */
+export interface Fixture {
+  readonly t: TempDir;
+  readonly pool: WorkerPool;
+}
+
+/** Registers hooks that give the test file a temp folder and a worker pool (ended afterwards). */
+export function useTempDirAndPool(workers = 2): Fixture {
+  const f = {} as { t: TempDir; pool: WorkerPool };
+  before(async () => {
+    f.t = await tempDir();
+    f.pool = new WorkerPool(workers);
+  });
+  after(async () => {
+    await f.pool.close();
+    await f.t.done();
+  });
+  return f;
+}
