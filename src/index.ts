@@ -46,3 +46,4 @@ export type { BlockSource } from './source/block-source.js';
 export { fileSource } from './source/file-source.js';
 export { type PatchOptions, type PatchStats, patchFile } from './patch/patch.js';
 export { type Job, WorkerPool } from './parallel/pool.js';
+export type { ProgressCallback } from './util/progress.js';
