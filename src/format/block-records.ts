@@ -33,19 +33,22 @@ export function readRecords(
   return { weak, strong };
 }
 
-/** Reads the block records that fill the rest of the file, checking their count exactly. */
+/**
+ * Reads the block records that fill the rest of the file, checking their count exactly; returns
+ * undefined when `r` holds only the start of the file (a check of the header before reading on).
+ */
 export function decodeBody(
   r: ByteReader,
   bad: (msg: string) => Error,
   h: Pick<BlockIndex, 'fileSize' | 'blockSize' | 'strongHash' | 'strongLength' | 'fileHash'>,
-): BlockIndex {
+): BlockIndex | undefined {
   if (h.blockSize < MIN_BLOCK_SIZE || h.blockSize > MAX_BLOCK_SIZE) {
     throw bad(`block size ${h.blockSize} is out of range (${MIN_BLOCK_SIZE} to ${MAX_BLOCK_SIZE} bytes)`);
   }
   const blockCount = blockCountOf(h.fileSize, h.blockSize);
   const rec = recordSize(h.strongLength);
   const expected = blockCount * rec;
-  const body = r.bytes.length - r.pos;
+  const body = r.total - r.pos;
   if (body !== expected) {
     const what = body < expected ? 'truncated' : 'over-long';
     throw bad(
@@ -56,6 +59,7 @@ export function decodeBody(
   if (!h.fileHash && h.strongLength < MIN_UNGUARDED_STRONG) {
     throw bad(`block digests of ${h.strongLength} bytes are too short to verify anything without a whole-file hash`);
   }
+  if (r.bytes.length < r.total) return undefined; // only the header was read, and it holds up
   const { weak, strong } = readRecords(r.bytes, r.pos, blockCount, h.strongLength);
   return { ...h, blockCount, weak, strong };
 }

@@ -53,7 +53,7 @@ export function encodeDeltasync(index: BlockIndex): Uint8Array {
 }
 
 /** Parses a deltasync 1.x file after its version; `bad` builds the error to throw. */
-export function decodeDeltasync(r: ByteReader, bad: (msg: string) => Error): BlockIndex {
+export function decodeDeltasync(r: ByteReader, bad: (msg: string) => Error): BlockIndex | undefined {
   const fileSize = r.size64('file size');
   const blockSize = r.u32('block size');
   const headerEnd = r.u32('header length');
@@ -62,7 +62,7 @@ export function decodeDeltasync(r: ByteReader, bad: (msg: string) => Error): Blo
   const fileHashName = r.ascii(r.u8('file hash name length'), 'file hash name');
   // A copy: Buffer.prototype.slice would share memory with the file's bytes.
   const fileDigest = new Uint8Array(r.bytesOf(r.u8('file digest length'), 'file digest'));
-  if (headerEnd < r.pos || headerEnd > r.bytes.length) {
+  if (headerEnd < r.pos || headerEnd > r.total) {
     throw bad(`header length ${headerEnd} is out of range`);
   }
   const known = (name: string, what: string) => {
@@ -82,8 +82,8 @@ export function decodeDeltasync(r: ByteReader, bad: (msg: string) => Error): Blo
     if (fileDigest.length !== fe.size) {
       throw bad(`file digest is ${fileDigest.length} bytes, ${fileHashName} has ${fe.size}`);
     }
-    fileHash = { algorithm: fileHashName, digest: fileDigest };
+    fileHash = { algorithm: fe.name, digest: fileDigest };
   }
   r.pos = headerEnd;
-  return decodeBody(r, bad, { fileSize, blockSize, strongHash, strongLength, fileHash });
+  return decodeBody(r, bad, { fileSize, blockSize, strongHash: entry.name, strongLength, fileHash });
 }

@@ -25,7 +25,7 @@ export function encodeGosync(index: BlockIndex): Uint8Array {
 }
 
 /** Parses the part of a go-sync 0.2.x file after the version; `bad` builds the error to throw. */
-export function decodeGosync(r: ByteReader, bad: (msg: string) => Error): BlockIndex {
+export function decodeGosync(r: ByteReader, bad: (msg: string) => Error): BlockIndex | undefined {
   const fileSize = r.size64('file size');
   const blockSize = r.u32('block size');
   return decodeBody(r, bad, { fileSize, blockSize, strongHash: 'md5', strongLength: STRONG });

@@ -25,6 +25,8 @@ export function writeMagicAndVersion(view: DataView, v: FormatVersion): void {
 export class ByteReader {
   readonly view: DataView;
   pos: number;
+  /** Length of the whole file: more than `bytes.length` when only its start has been read. */
+  total: number;
   constructor(
     readonly bytes: Uint8Array,
     readonly onShort: (what: string, need: number) => Error,
@@ -33,6 +35,7 @@ export class ByteReader {
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
+    this.total = bytes.length;
   }
   #need(n: number, what: string): void {
     if (this.pos + n > this.bytes.length) throw this.onShort(what, this.pos + n);

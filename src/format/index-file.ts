@@ -36,12 +36,18 @@ export function encodeIndex(index: BlockIndex, format?: IndexFormat): Uint8Array
  *   size, or a body that is not exactly one record per block.
  */
 export function decodeIndex(bytes: Uint8Array, name: string): BlockIndex {
+  return parseIndex(bytes, name, bytes.length)!;
+}
+
+/** {@link decodeIndex} of a file of `total` bytes of which `bytes` is the start: undefined if the header holds up. */
+function parseIndex(bytes: Uint8Array, name: string, total: number): BlockIndex | undefined {
   const bad = (msg: string) => new IndexFormatError(`${name}: ${msg}`);
   const r = new ByteReader(
     bytes,
     (what) => bad(`truncated index: the header ends before its ${what}`),
     (what, value) => bad(`${what} ${value} is out of range`),
   );
+  r.total = total;
   const magic = bytes.subarray(0, MAGIC.length);
   if (String.fromCharCode(...magic) !== MAGIC) {
     const shown = Buffer.from(magic).toString('hex');
@@ -51,7 +57,7 @@ export function decodeIndex(bytes: Uint8Array, name: string): BlockIndex {
   const major = r.u16('version');
   const minor = r.u16('version');
   const patchV = r.u16('version');
-  let index: BlockIndex;
+  let index: BlockIndex | undefined;
   if (major === 0) index = decodeGosync(r, bad);
   else if (major === DELTASYNC_VERSION.major) index = decodeDeltasync(r, bad);
   else {
@@ -59,7 +65,7 @@ export function decodeIndex(bytes: Uint8Array, name: string): BlockIndex {
       `unsupported index version ${major}.${minor}.${patchV} (this deltasync reads 0.x and ${DELTASYNC_VERSION.major}.x)`,
     );
   }
-  return { ...index, formatVersion: { major, minor, patch: patchV } };
+  return index && { ...index, formatVersion: { major, minor, patch: patchV } };
 }
 
 /** Reads and parses an index file. Errors name `path`. */
@@ -67,19 +73,27 @@ export async function readIndexFile(path: string): Promise<BlockIndex> {
   const fh = await openRegularFile(path, 'read index');
   try {
     const size = (await fh.stat()).size;
+    // The header says how long the file must be: check that before reading (and allocating) it all.
+    const head = new Uint8Array(Math.min(size, HEADER_READ));
+    await readAt(fh, head, head.length, 0, path);
+    if (size > head.length) parseIndex(head, path, size);
     if (size > MAX_INDEX_BYTES) {
       throw new IndexFormatError(`${path}: ${size} bytes is too large for an index (at most ${MAX_INDEX_BYTES})`);
     }
     const bytes = new Uint8Array(size);
-    await readAt(fh, bytes, size, 0, path);
-    return decodeIndex(bytes, path);
+    bytes.set(head);
+    const got = head.length + (await readAt(fh, bytes.subarray(head.length), size - head.length, head.length, path));
+    return decodeIndex(bytes.subarray(0, got), path);
   } finally {
     await fh.close();
   }
 }
 
-/** Index files larger than this are refused (20 bytes per 8 KiB block: a 8 TiB reference). */
-export const MAX_INDEX_BYTES = 2 ** 34;
+/** Index files larger than this are refused (a go-sync index of a 800 GiB file at 8 KiB blocks). */
+export const MAX_INDEX_BYTES = 2 ** 31;
+
+/** Bytes read first, enough for any header this library writes. */
+const HEADER_READ = 64 * 1024;
 
 /** Writes an index file atomically (temporary file beside it, then rename). */
 export async function writeIndexFile(index: BlockIndex, path: string, format?: IndexFormat): Promise<void> {

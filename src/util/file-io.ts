@@ -27,7 +27,8 @@ export async function readAt(fh: FileHandle, buf: Uint8Array, length: number, po
   let done = 0;
   try {
     while (done < length) {
-      const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+      // One read call takes at most 2 GiB.
+      const { bytesRead } = await fh.read(buf, done, Math.min(length - done, 1 << 30), position + done);
       if (bytesRead === 0) break;
       done += bytesRead;
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { DeltasyncError, IndexFormatError } from '../../src/errors/errors.js';
 import { decodeIndex, encodeIndex, readIndexFile, writeIndexFile } from '../../src/format/index-file.js';
@@ -73,4 +73,21 @@ test('a go-sync file of another 0.x version is re-written with its own version',
   older.writeUInt16LE(0, 10); // 0.2.0
   const again = encodeIndex(decodeIndex(older, 'older.gosync'));
   assert.deepEqual(Buffer.from(again), older);
+});
+
+test('a huge index file is judged by its header before it is read', async () => {
+  // A valid header for an empty reference, then 3 GiB of (sparse) nothing.
+  const header = Buffer.alloc(24);
+  header.write('G0S9NC', 0, 'latin1');
+  header.writeUInt16LE(2, 8);
+  header.writeUInt16LE(1, 10);
+  header.writeUInt32LE(8192, 20);
+  const path = t.path('huge.gosync');
+  await writeFile(path, header);
+  await truncate(path, 3 * 2 ** 30);
+  await assert.rejects(readIndexFile(path), (err: Error) => {
+    assert.ok(err instanceof IndexFormatError);
+    assert.match(err.message, /huge\.gosync: over-long index: 3221225448 bytes of block records, expected 0/);
+    return true;
+  });
 });
