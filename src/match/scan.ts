@@ -84,7 +84,11 @@ interface ChunkResult {
  */
 export async function scanFile(localPath: string, index: BlockIndex, options: ScanOptions = {}): Promise<ScanResult> {
   const threads = options.threads ?? availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a whole number ≥ 1, not ${threads}`);
+  for (const [name, value] of [['threads', threads], ['minChunk', options.minChunk], ['piece', options.piece]] as const) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      throw new ArgumentError(`${name} must be a whole number ≥ 1, not ${value}`);
+    }
+  }
   const started = performance.now();
   const fh = await openRegularFile(localPath);
   let ownPool: WorkerPool | undefined;
@@ -145,7 +149,10 @@ async function scanChunks(
   pool: WorkerPool,
 ): Promise<ChunkResult[]> {
   const { localPath: path, localSize: fileSize } = ctx;
-  const bounds = Array.from({ length: count + 1 }, (_, i) => Math.floor((fileSize * i) / count));
+  // Chunks start on block multiples: where the local file is aligned with the reference (an
+  // identical prefix, runs of zeros) a worker's first match then falls in step at once.
+  const L = ctx.tables.blockSize;
+  const bounds = Array.from({ length: count + 1 }, (_, i) => (i === count ? fileSize : Math.floor((fileSize * i) / count / L) * L));
   return Promise.all(
     bounds.slice(0, -1).map(async (from, i): Promise<ChunkResult> => {
       const to = bounds[i + 1];
@@ -190,6 +197,9 @@ async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> 
     const m = chunk.matches;
     let q = next;
     let j = 0;
+    // Re-scans grow, so that data where the two never fall into step (a run of identical blocks
+    // not aligned with the chunk start) costs a few reads, not one per block.
+    let span = tables.blockSize;
     for (;;) {
       // Drop what the worker found before q, with any short-block find anchored on it.
       while (j < m.length && (m.pos[j] < q || (S && m.block[j] === tail && j > 0 && m.pos[j - 1] < q))) j++;
@@ -198,8 +208,10 @@ async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> 
       while (last >= 0 && S && m.block[last] === tail) last--;
       const target = last >= 0 ? jumpEnd(m, last) : -1;
       if (target <= q) break;
-      q = await scanFileRange(ctx.fh, ctx.localPath, ctx.localSize, tables, ctx.hash, q, Math.min(target, chunk.to), matches, ctx.counters);
+      const to = Math.min(Math.max(target, q + span), chunk.to);
+      q = await scanFileRange(ctx.fh, ctx.localPath, ctx.localSize, tables, ctx.hash, q, to, matches, ctx.counters);
       if (q >= chunk.to) break;
+      span *= 2;
     }
     if (q >= chunk.to) {
       next = q;

@@ -100,3 +100,11 @@ test('chunk boundaries inside matched blocks: every boundary offset of an identi
     assert.deepEqual(plainScan(multi), single, `threads ${threads}`);
   }
 });
+
+test('scan options must be whole numbers ≥ 1', async () => {
+  const file = await fx.t.write('opts', new Uint8Array(4096));
+  const index = await buildIndex(file, { blockSize: 1024, threads: 1 });
+  for (const bad of [{ piece: 0 }, { piece: 1.5 }, { piece: Number.NaN }, { minChunk: -1 }, { threads: 0 }]) {
+    await assert.rejects(scanFile(file, index, bad), /must be a whole number ≥ 1/);
+  }
+});
