@@ -9,8 +9,12 @@ import { patchCommand } from './patch.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+let signalsHandled = false;
+
 /** On Ctrl-C or a kill, remove any half-written output before exiting as the signal would. */
 function cleanUpOnSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.once(signal, () => {
       removeTempFilesNow();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { type FileHandle, open, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { type FileHandle, lstat, open, readlink, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fsError } from '../errors/errors.js';
 
 /** A name for a temporary file in the same folder as `target`, so a rename can replace it. */
@@ -44,13 +44,14 @@ export class AtomicFile {
    * the file it points to is replaced and the link kept.
    */
   static async create(target: string): Promise<AtomicFile> {
-    const real = await realpath(target).catch(() => target);
+    const real = await followLinks(target);
     const tempPath = tempPathBeside(real);
+    // Registered before it exists, so that a signal arriving meanwhile still removes it.
+    live.add(tempPath);
     try {
-      const handle = await open(tempPath, 'wx', 0o644);
-      live.add(tempPath);
-      return new AtomicFile(real, tempPath, handle);
+      return new AtomicFile(real, tempPath, await open(tempPath, 'wx', 0o644));
     } catch (err) {
+      live.delete(tempPath);
       throw fsError(err, target, 'write');
     }
   }
@@ -89,6 +90,20 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     throw fsError(err, path, 'write');
   }
   await f.commit();
+}
+
+/**
+ * The path a chain of symbolic links ends at, even when the last one dangles (its target is then
+ * created); `path` itself when it is not a link.
+ */
+async function followLinks(path: string): Promise<string> {
+  let p = path;
+  for (let hops = 0; hops < 40; hops++) {
+    const st = await lstat(p).catch(() => undefined);
+    if (!st?.isSymbolicLink()) return p;
+    p = resolve(dirname(p), await readlink(p));
+  }
+  return p;
 }
 
 /** Makes a rename in `folder` durable; best effort, as some file systems refuse to sync folders. */

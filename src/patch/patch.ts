@@ -84,10 +84,11 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const localMode = await stat(local).then((st) => st.mode & 0o7777, () => undefined);
   const out = await AtomicFile.create(output);
   let localFh: FileHandle | undefined;
+  let fetched: AsyncIterator<Uint8Array> | undefined;
   let done = 0;
   try {
     if (plan.reusedBytes > 0) localFh = await openRegularFile(local);
-    const fetched = source.fetch(fetches)[Symbol.asyncIterator]();
+    fetched = source.fetch(fetches)[Symbol.asyncIterator]();
     const write = async (data: Uint8Array, offset: number) => {
       fileHasher?.update(data);
       let w = 0;
@@ -129,6 +130,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     }
     await out.handle.truncate(index.fileSize);
   } catch (err) {
+    await fetched?.return?.().catch(() => {}); // lets the source release what it holds
     await out.abort();
     throw err;
   } finally {

@@ -23,7 +23,13 @@ export function reportProgress(
   intervalMs = 200,
 ): (completed: boolean) => void {
   if (!callback) return () => {};
-  const report = () => callback(Math.min(total, Number(Atomics.load(counter, 0))), total);
+  const report = () => {
+    try {
+      callback(Math.min(total, Number(Atomics.load(counter, 0))), total);
+    } catch {
+      // A failing progress display must not fail (or crash) the work it reports on.
+    }
+  };
   const timer = setInterval(report, intervalMs);
   timer.unref();
   let stopped = false;

@@ -62,3 +62,12 @@ test('a new file takes the given mode; a replaced one keeps its own', async () =
   await g.commit(0o644);
   assert.equal((await lstat(t.path('fresh'))).mode & 0o777, 0o600);
 });
+
+test('a dangling symbolic link is followed: its target is created and the link kept', async () => {
+  await symlink(t.path('not-yet'), t.path('dangling'));
+  const f = await AtomicFile.create(t.path('dangling'));
+  await f.handle.writeFile('made');
+  await f.commit();
+  assert.ok((await lstat(t.path('dangling'))).isSymbolicLink());
+  assert.equal(await readFile(t.path('not-yet'), 'utf8'), 'made');
+});
