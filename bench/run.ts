@@ -25,7 +25,7 @@ import {
 } from '../src/index.js';
 import { weakParts } from '../src/checksum/rolling.js';
 import { sumBlocks } from '../src/index/build-sums.js';
-import { GOLDEN, type LookupTables } from '../src/index/lookup.js';
+import { GOLDEN, type LookupTables, prefilterMask } from '../src/index/lookup.js';
 import { MatchList, newCounters } from '../src/match/match-list.js';
 import { scanBuffer, scanTables } from '../src/match/scan-buffer.js';
 import {
@@ -111,13 +111,14 @@ function density(bits: Int32Array): number {
  * prefilter's size costs in cache misses against what it saves in false candidates).
  */
 function withPrefilter(t: LookupTables, bitsLog2: number): LookupTables {
-  const bits = new Int32Array((1 << bitsLog2) >>> 5);
+  const wordsLog2 = bitsLog2 - 5;
+  const bits = new Int32Array(1 << wordsLog2);
   const full = t.shortLength ? t.blockCount - 1 : t.blockCount;
   for (let k = 0; k < full; k++) {
-    const b = Math.imul(t.weak[k], GOLDEN) >>> (32 - bitsLog2);
-    bits[b >>> 5] |= 1 << (b & 31);
+    const h = Math.imul(t.weak[k], GOLDEN);
+    bits[h >>> (32 - wordsLog2)] |= prefilterMask(h);
   }
-  return { ...t, bits, bitsShift: 32 - bitsLog2 };
+  return { ...t, bits, bitsShift: 32 - wordsLog2 };
 }
 
 /** Milliseconds of each timed run, and the cores other processes kept busy meanwhile. */

@@ -59,12 +59,15 @@ function rollToCandidate(
   // Rolling reads the byte after the window, so the last window is examined without rolling:
   // a read past the end of `buf` would deoptimise the loop.
   const last = stop - 1;
+  // The prefilter test is prefilterMask (index/lookup.ts) written out: a call here would cost.
   let h = 0;
+  let m = 0;
   found: {
     if (words) {
       for (; (i & 3) !== 0 && i < last; i++) {
-        h = Math.imul((a & 0xffff) | (b << 16), MIX) >>> shift;
-        if ((bits[h >>> 5] & (1 << (h & 31))) !== 0) break found;
+        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+        if ((bits[h >>> shift] & m) === m) break found;
         const o = buf[i];
         a = (a - o + buf[i + L]) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
@@ -73,29 +76,33 @@ function rollToCandidate(
       for (; i + 4 <= last; i += 4) {
         const wo = words[i >>> 2];
         const wi = words[(i >>> 2) + lw];
-        h = Math.imul((a & 0xffff) | (b << 16), MIX) >>> shift;
-        if ((bits[h >>> 5] & (1 << (h & 31))) !== 0) break found;
+        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+        if ((bits[h >>> shift] & m) === m) break found;
         let o = wo & 255;
         a = (a - o + (wi & 255)) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
-        h = Math.imul((a & 0xffff) | (b << 16), MIX) >>> shift;
-        if ((bits[h >>> 5] & (1 << (h & 31))) !== 0) {
+        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+        if ((bits[h >>> shift] & m) === m) {
           i += 1;
           break found;
         }
         o = (wo >>> 8) & 255;
         a = (a - o + ((wi >>> 8) & 255)) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
-        h = Math.imul((a & 0xffff) | (b << 16), MIX) >>> shift;
-        if ((bits[h >>> 5] & (1 << (h & 31))) !== 0) {
+        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+        if ((bits[h >>> shift] & m) === m) {
           i += 2;
           break found;
         }
         o = (wo >>> 16) & 255;
         a = (a - o + ((wi >>> 16) & 255)) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
-        h = Math.imul((a & 0xffff) | (b << 16), MIX) >>> shift;
-        if ((bits[h >>> 5] & (1 << (h & 31))) !== 0) {
+        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+        if ((bits[h >>> shift] & m) === m) {
           i += 3;
           break found;
         }
@@ -105,15 +112,17 @@ function rollToCandidate(
       }
     }
     for (; i < last; i++) {
-      h = Math.imul((a & 0xffff) | (b << 16), MIX) >>> shift;
-      if ((bits[h >>> 5] & (1 << (h & 31))) !== 0) break found;
+      h = Math.imul((a & 0xffff) | (b << 16), MIX);
+      m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+      if ((bits[h >>> shift] & m) === m) break found;
       const o = buf[i];
       a = (a - o + buf[i + L]) | 0;
       b = (b - Math.imul(Lm, o) + a) | 0;
     }
     if (i === last) {
-      h = Math.imul((a & 0xffff) | (b << 16), MIX) >>> shift;
-      if ((bits[h >>> 5] & (1 << (h & 31))) === 0) i = stop;
+      h = Math.imul((a & 0xffff) | (b << 16), MIX);
+      m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+      if ((bits[h >>> shift] & m) !== m) i = stop;
     }
   }
   state[0] = a;
