@@ -60,3 +60,17 @@ export function fsError(err: unknown, path: string, doing: string): Error {
   }
   return err instanceof Error ? err : new Error(String(err));
 }
+
+/** Rebuilds an error of the right class from its code and message (for errors that crossed threads). */
+export function errorFromCode(code: string, message: string): DeltasyncError {
+  switch (code) {
+    case 'EMISMATCH':
+      return new VerificationError(message);
+    case 'EFORMAT':
+      return new IndexFormatError(message);
+    case 'EARG':
+      return new ArgumentError(message);
+    default:
+      return new DeltasyncError(message, code);
+  }
+}

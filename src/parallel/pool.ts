@@ -1,5 +1,5 @@
 import { type TransferListItem, Worker } from 'node:worker_threads';
-import { DeltasyncError } from '../errors/errors.js';
+import { errorFromCode } from '../errors/errors.js';
 
 /** A message to a worker: `kind` selects the job in worker.ts, the rest is its input. */
 export interface Job {
@@ -69,7 +69,7 @@ export class WorkerPool {
         worker.off('exit', onExit);
         this.#idle.push(worker);
         if (msg.ok) p.resolve(msg.value);
-        else p.reject(msg.code ? new DeltasyncError(msg.error ?? '', msg.code) : new Error(msg.error));
+        else p.reject(msg.code ? errorFromCode(msg.code, msg.error ?? '') : new Error(msg.error));
         this.#dispatch();
       };
       const onError = (err: Error) => {

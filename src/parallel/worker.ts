@@ -7,6 +7,7 @@ import type { LookupTables } from '../index/lookup.js';
 import { MatchList, newCounters } from '../match/match-list.js';
 import { scanTables } from '../match/scan-buffer.js';
 import { scanFileRange } from '../match/scan-range.js';
+import { verifyBlocks } from '../patch/verify.js';
 import type { Job, WorkerReply } from './pool.js';
 
 /** Scan window starts [from, to) of a file; see match/scan.ts. */
@@ -36,6 +37,26 @@ export interface SumsJob extends Job {
   progress: BigInt64Array;
 }
 
+/** Check blocks of `data` against shared index sums; see patch/copy-check.ts. */
+export interface VerifyJob extends Job {
+  kind: 'verify';
+  data: Uint8Array;
+  firstBlock: number;
+  blockSize: number;
+  hash: string;
+  strongLength: number;
+  weak: Int32Array;
+  strong: Uint8Array;
+  name: string;
+  problem: string;
+}
+
+async function verifyJob(j: VerifyJob) {
+  const hash = await loadStrongHash(j.hash);
+  verifyBlocks(j.data, j.firstBlock, j, hash, j.name, j.problem);
+  return null;
+}
+
 async function scanJob(j: ScanJob) {
   const hash = await loadStrongHash(j.tables.strongHash);
   const fh = await openRegularFile(j.path);
@@ -60,7 +81,7 @@ async function sumsJob(j: SumsJob) {
   return null;
 }
 
-const jobs: Record<string, (j: never) => Promise<unknown>> = { scan: scanJob, sums: sumsJob };
+const jobs: Record<string, (j: never) => Promise<unknown>> = { scan: scanJob, sums: sumsJob, verify: verifyJob };
 
 parentPort!.on('message', (job: Job) => {
   const run = jobs[job.kind];

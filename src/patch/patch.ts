@@ -1,4 +1,5 @@
 import { type FileHandle, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { loadStrongHash } from '../checksum/registry.js';
 import { ArgumentError, DeltasyncError, VerificationError } from '../errors/errors.js';
 import type { BlockIndex } from '../index/block-index.js';
@@ -7,6 +8,7 @@ import { makePlan, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { BlockSource } from '../source/block-source.js';
 import { openRegularFile, readAt } from '../util/file-io.js';
 import { AtomicFile } from './atomic-file.js';
+import { copyCheck } from './copy-check.js';
 import { verifyBlocks } from './verify.js';
 
 /** Options of {@link patchFile}. */
@@ -85,6 +87,8 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const out = await AtomicFile.create(output);
   let localFh: FileHandle | undefined;
   let fetched: AsyncIterator<Uint8Array> | undefined;
+  // With a whole-file digest to check at the end, copies need no check of their own.
+  const copies = fileHasher ? undefined : copyCheck(index, hash, local, plan.reusedBytes, options.scan?.threads ?? availableParallelism());
   let done = 0;
   try {
     if (plan.reusedBytes > 0) localFh = await openRegularFile(local);
@@ -114,14 +118,16 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
       }
       for (let o = 0; o < span.length; o += piece) {
         const n = Math.min(piece, span.length - o);
-        const data = buf!.subarray(0, n);
+        const data = copies?.takesBuffers ? new Uint8Array(n) : buf!.subarray(0, n);
         const got = await readAt(localFh!, data, n, span.localOffset + o, local);
         if (got !== n) throw new VerificationError(`${local}: shrank since it was scanned (ends at ${span.localOffset + o + got})`);
-        if (!fileHasher) verifyBlocks(data, (span.offset + o) / index.blockSize, index, hash, local, 'changed since it was scanned');
+        // Written before the check ends: the output is a temporary file until everything passed.
         await write(data, span.offset + o);
+        await copies?.check(data, (span.offset + o) / index.blockSize);
       }
     }
     await fetched.return?.();
+    await copies?.drain();
     if (fileHasher) {
       const digest = fileHasher.digest();
       if (Buffer.compare(digest, index.fileHash!.digest) !== 0) {
@@ -135,6 +141,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     throw err;
   } finally {
     await localFh?.close();
+    await copies?.close();
   }
   await out.commit(localMode);
   return {

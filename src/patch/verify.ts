@@ -11,7 +11,7 @@ import type { BlockIndex } from '../index/block-index.js';
 export function verifyBlocks(
   data: Uint8Array,
   firstBlock: number,
-  index: BlockIndex,
+  index: Pick<BlockIndex, 'blockSize' | 'strongLength' | 'weak' | 'strong'>,
   hash: StrongHash,
   name: string,
   problem = 'does not match the index',
