@@ -101,7 +101,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
       options.onProgress?.(done, index.fileSize);
     };
     const piece = Math.max(1, Math.floor(COPY_PIECE / index.blockSize)) * index.blockSize;
-    const buf = plan.reusedBytes > 0 ? new Uint8Array(Math.min(piece, plan.reusedBytes)) : undefined;
+    const buf = plan.reusedBytes > 0 && !copies?.takesBuffers ? new Uint8Array(Math.min(piece, plan.reusedBytes)) : undefined;
     for (const span of plan.spans) {
       if (span.kind === 'fetch') {
         const r = await fetched.next();
