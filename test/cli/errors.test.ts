@@ -49,7 +49,7 @@ test('a missing file to build', async () => {
 test('an unreadable file', async () => {
   await writeFile(t.path('secret'), ref);
   await chmod(t.path('secret'), 0o000);
-  assertFailure(await cli(['build', t.path('secret'), '-o', t.path('secret.gosync')], { asNobody: true }), /cannot read .*secret: permission denied/);
+  assertFailure(await cli(['build', t.path('secret'), '-o', t.path('secret.gosync')], { obeyPermissions: true }), /cannot read .*secret: permission denied/);
 });
 
 test('a directory where a file is expected', async () => {
@@ -120,7 +120,7 @@ test('a reference shorter than its index says', async () => {
 test('an output folder that cannot be written', async () => {
   await mkdir(t.path('locked'), { recursive: true });
   await chmod(t.path('locked'), 0o555);
-  const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref'), '-o', t.path('locked/out')], { asNobody: true });
+  const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref'), '-o', t.path('locked/out')], { obeyPermissions: true });
   assertFailure(r, /locked\/out: permission denied/);
   assertFailure(await cli(['build', t.path('ref'), '-o', t.path('no/such/dir/x.gosync')]), /no\/such\/dir\/x\.gosync: no such file or directory/);
 });

@@ -13,14 +13,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `deltasync args…`; `asNobody` drops root so that permission bits bite. */
-export function cli(args: string[], opts: { asNobody?: boolean } = {}): Promise<CliResult> {
-  const dropRoot = opts.asNobody && process.getuid?.() === 0;
+/**
+ * Runs `deltasync args…`. With `obeyPermissions`, a root caller runs it without the capabilities
+ * that let root ignore permission bits (util-linux's setpriv), so that unreadable files and
+ * read-only folders behave as they do for everyone else, wherever the repository lives.
+ */
+export function cli(args: string[], opts: { obeyPermissions?: boolean } = {}): Promise<CliResult> {
+  const command: [string, string[]] =
+    opts.obeyPermissions && process.getuid?.() === 0
+      ? ['setpriv', ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, BIN, ...args]]
+      : [process.execPath, [BIN, ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(dropRoot ? { uid: 65534, gid: 65534 } : {}),
-    });
+    const child = spawn(command[0], command[1], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -30,7 +34,7 @@ export function cli(args: string[], opts: { asNobody?: boolean } = {}): Promise<
   });
 }
 
-/** A temporary folder that anyone may enter (for runs as nobody), removed by `done`. */
+/** A temporary folder, removed by `done`. */
 export async function tempDir(): Promise<{ dir: string; path: (name: string) => string; done: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'deltasync-cli-'));
   await chmod(dir, 0o777);
