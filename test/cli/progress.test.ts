@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { seededBytes } from '../helpers/random.js';
+import { BIN, cli, tempDir } from './run-cli.js';
+
+let t: Awaited<ReturnType<typeof tempDir>>;
+before(async () => {
+  t = await tempDir();
+  await writeFile(t.path('ref'), seededBytes(5, 3 * 1024 * 1024));
+});
+after(() => t.done());
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), returning what the terminal showed. */
+function onTerminal(args: string[]): string {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = spawnSync('script', ['-qec', quoted, '/dev/null'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+test('on a terminal a progress line shows, then is cleared before the result', () => {
+  const shown = onTerminal(['build', t.path('ref'), '-o', t.path('a.gosync')]);
+  assert.match(shown, /\r\x1b\[2Kindexing .*ref: 100\.0% of 3\.0 MiB, [\d.]+ MB\/s/);
+  assert.match(shown, /\r\x1b\[2KWrote /);
+});
+
+test('with --json, or when stderr is not a terminal, there is no progress line', async () => {
+  assert.doesNotMatch(onTerminal(['--json', 'build', t.path('ref'), '-o', t.path('b.gosync')]), /indexing|\x1b/);
+  const piped = await cli(['build', t.path('ref'), '-o', t.path('c.gosync')]);
+  assert.equal(piped.stderr, '');
+  assert.doesNotMatch(piped.stdout, /\x1b/);
+});
