@@ -1,7 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { StrongHash } from '../checksum/strong-hash.js';
-import { DeltasyncError } from '../errors/errors.js';
-import { readAt } from '../util/file-io.js';
+import { forEachPiece } from '../util/file-io.js';
 import { addProgress } from '../util/progress.js';
 import { weakParts } from '../checksum/rolling.js';
 
@@ -47,17 +46,11 @@ export async function sumFileBlocks(
   onData?: (data: Uint8Array) => void,
   progress?: BigInt64Array,
 ): Promise<void> {
-  const perPiece = Math.max(1, Math.floor(SUM_PIECE / blockSize));
+  const piece = Math.max(1, Math.floor(SUM_PIECE / blockSize)) * blockSize;
   const end = Math.min(fileSize, to * blockSize);
-  const buf = new Uint8Array(Math.min(perPiece * blockSize, Math.max(0, end - from * blockSize)));
-  for (let k = from; k < to; k += perPiece) {
-    const off = k * blockSize;
-    const n = Math.min(buf.length, end - off);
-    const got = await readAt(fh, buf, n, off, path);
-    if (got !== n) throw new DeltasyncError(`${path}: shrank while it was read (ended at ${off + got})`, 'ESHORT');
-    const data = buf.subarray(0, n);
+  await forEachPiece(fh, path, from * blockSize, end, piece, 'shrank while it was read', (data, off) => {
     onData?.(data);
-    sumBlocks(data, k, blockSize, hash, strongLength, weak, strong);
-    addProgress(progress, n);
-  }
+    sumBlocks(data, off / blockSize, blockSize, hash, strongLength, weak, strong);
+    addProgress(progress, data.length);
+  });
 }

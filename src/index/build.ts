@@ -1,9 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { loadStrongHash, strongHashEntry } from '../checksum/registry.js';
 import type { Hasher } from '../checksum/strong-hash.js';
-import { ArgumentError, DeltasyncError } from '../errors/errors.js';
-import type { FileHandle } from 'node:fs/promises';
-import { openRegularFile, readAt } from '../util/file-io.js';
+import { ArgumentError } from '../errors/errors.js';
+import { forEachPiece, openRegularFile } from '../util/file-io.js';
 import { progressCounter, type ProgressCallback, reportProgress } from '../util/progress.js';
 import { sharedArray } from '../util/shared-memory.js';
 import { WorkerPool } from '../parallel/pool.js';
@@ -90,7 +89,7 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
           return pool.run(job);
         });
         jobs.forEach((j) => j.catch(() => {})); // observed below; keeps an early failure from going unhandled
-        if (fileHasher) await hashWholeFile(fh, path, fileSize, fileHasher);
+        if (fileHasher) await forEachPiece(fh, path, 0, fileSize, SUM_PIECE, 'shrank while it was read', (d) => fileHasher.update(d));
         else await sumFileBlocks(fh, path, fileSize, 0, bound(1), blockSize, hash, strongLength, weak, strong, undefined, progress);
         await Promise.all(jobs);
       } finally {
@@ -112,15 +111,5 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
   } finally {
     stopReporting(false);
     await fh.close();
-  }
-}
-
-async function hashWholeFile(fh: FileHandle, path: string, fileSize: number, hasher: Hasher): Promise<void> {
-  const buf = new Uint8Array(Math.min(SUM_PIECE, fileSize));
-  for (let off = 0; off < fileSize; off += buf.length) {
-    const n = Math.min(buf.length, fileSize - off);
-    const got = await readAt(fh, buf, n, off, path);
-    if (got !== n) throw new DeltasyncError(`${path}: shrank while it was read (ended at ${off + got})`, 'ESHORT');
-    hasher.update(buf.subarray(0, n));
   }
 }

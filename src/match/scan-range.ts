@@ -1,7 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { StrongHash } from '../checksum/strong-hash.js';
-import { DeltasyncError } from '../errors/errors.js';
-import { readAt } from '../util/file-io.js';
+import { readExactly } from '../util/file-io.js';
 import { addProgress } from '../util/progress.js';
 import type { MatchList, ScanCounters } from './match-list.js';
 import { scanBuffer, type ScanTables } from './scan-buffer.js';
@@ -35,12 +34,10 @@ export async function scanFileRange(
     const pieceEnd = Math.min(to, p + piece);
     const readEnd = Math.min(fileSize, pieceEnd - 1 + overlap);
     if (readEnd - p < Math.min(t.blockSize, t.shortLength || t.blockSize)) return Math.max(p, to);
-    const got = await readAt(fh, buf, readEnd - p, p, name);
-    if (got !== readEnd - p) {
-      throw new DeltasyncError(`${name}: shrank while it was scanned (ended at ${p + got} of ${fileSize} bytes)`, 'ESHORT');
-    }
+    const data = buf.subarray(0, readEnd - p);
+    await readExactly(fh, data, data.length, p, name, 'shrank while it was scanned');
     const before = p;
-    p = scanBuffer(t, hash, buf.subarray(0, got), p, p, pieceEnd, fileSize, out, c);
+    p = scanBuffer(t, hash, data, p, p, pieceEnd, fileSize, out, c);
     addProgress(progress, Math.min(p, to) - before);
   }
   return p;

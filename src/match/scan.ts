@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { loadStrongHash } from '../checksum/registry.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { ArgumentError } from '../errors/errors.js';
-import { openRegularFile, readAt } from '../util/file-io.js';
+import { openRegularFile, readExactly } from '../util/file-io.js';
 import { progressCounter, type ProgressCallback, reportProgress } from '../util/progress.js';
 import { type BlockIndex, blockLength } from '../index/block-index.js';
 import { buildLookup, type LookupTables } from '../index/lookup.js';
@@ -236,10 +236,10 @@ async function findTailAtEnd(
   if (!S || localSize < S) return;
   const at = localSize - S;
   const tail = t.blockCount - 1;
-  for (let i = matches.length - 1; i >= 0; i--) {
-    if (matches.block[i] === tail && matches.pos[i] === at) return;
-  }
+  // Found there already by the scan? It would be the last match: no full block fits after it.
+  const last = matches.length - 1;
+  if (last >= 0 && matches.block[last] === tail && matches.pos[last] === at) return;
   const buf = new Uint8Array(S);
-  await readAt(fh, buf, S, at, path);
+  await readExactly(fh, buf, S, at, path, 'shrank while it was scanned');
   if (isShortBlockAt(t, hash, buf, 0, c)) matches.push(at, tail);
 }

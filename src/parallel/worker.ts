@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadStrongHash } from '../checksum/registry.js';
 import { DeltasyncError } from '../errors/errors.js';
 import { sumFileBlocks } from '../index/build-sums.js';
-import { openRegularFile } from '../util/file-io.js';
+import { withRegularFile } from '../util/file-io.js';
 import type { LookupTables } from '../index/lookup.js';
 import { MatchList, newCounters } from '../match/match-list.js';
 import { scanTables } from '../match/scan-buffer.js';
@@ -59,25 +59,19 @@ async function verifyJob(j: VerifyJob) {
 
 async function scanJob(j: ScanJob) {
   const hash = await loadStrongHash(j.tables.strongHash);
-  const fh = await openRegularFile(j.path);
-  try {
+  return withRegularFile(j.path, async (fh) => {
     const out = new MatchList();
     const counters = newCounters();
     const next = await scanFileRange(fh, j.path, j.fileSize, scanTables(j.tables), hash, j.from, j.to, out, counters, j.piece, j.progress);
     return { ...out.toArrays(), next, counters };
-  } finally {
-    await fh.close();
-  }
+  });
 }
 
 async function sumsJob(j: SumsJob) {
   const hash = await loadStrongHash(j.hash);
-  const fh = await openRegularFile(j.path);
-  try {
-    await sumFileBlocks(fh, j.path, j.fileSize, j.from, j.to, j.blockSize, hash, j.strongLength, j.weak, j.strong, undefined, j.progress);
-  } finally {
-    await fh.close();
-  }
+  await withRegularFile(j.path, (fh) =>
+    sumFileBlocks(fh, j.path, j.fileSize, j.from, j.to, j.blockSize, hash, j.strongLength, j.weak, j.strong, undefined, j.progress),
+  );
   return null;
 }
 

@@ -6,7 +6,7 @@ import type { BlockIndex } from '../index/block-index.js';
 import { type ScanOptions, type ScanStats, scanFile } from '../match/scan.js';
 import { makePlan, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { BlockSource } from '../source/block-source.js';
-import { openRegularFile, readAt } from '../util/file-io.js';
+import { openRegularFile, readExactly } from '../util/file-io.js';
 import { AtomicFile } from './atomic-file.js';
 import { copyCheck } from './copy-check.js';
 import { verifyBlocks } from './verify.js';
@@ -119,8 +119,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
       for (let o = 0; o < span.length; o += piece) {
         const n = Math.min(piece, span.length - o);
         const data = copies?.takesBuffers ? new Uint8Array(n) : buf!.subarray(0, n);
-        const got = await readAt(localFh!, data, n, span.localOffset + o, local);
-        if (got !== n) throw new VerificationError(`${local}: shrank since it was scanned (ends at ${span.localOffset + o + got})`);
+        await readExactly(localFh!, data, n, span.localOffset + o, local, 'shrank since it was scanned', (m) => new VerificationError(m));
         // Written before the check ends: the output is a temporary file until everything passed.
         await write(data, span.offset + o);
         await copies?.check(data, (span.offset + o) / index.blockSize);
@@ -134,7 +133,6 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
         throw new VerificationError(`${output}: the ${index.fileHash!.algorithm} of the result does not match the index`);
       }
     }
-    await out.handle.truncate(index.fileSize);
   } catch (err) {
     await fetched?.return?.().catch(() => {}); // lets the source release what it holds
     await out.abort();

@@ -1,6 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { DeltasyncError } from '../errors/errors.js';
-import { openRegularFile, readAt } from '../util/file-io.js';
+import { openRegularFile, readExactly } from '../util/file-io.js';
 import type { ByteRange } from '../plan/plan.js';
 import type { BlockSource } from './block-source.js';
 
@@ -21,13 +20,7 @@ export function fileSource(path: string): BlockSource {
       const handle = await (fh ??= openRegularFile(path));
       for (const r of ranges) {
         const buf = new Uint8Array(r.length);
-        const got = await readAt(handle, buf, r.length, r.offset, path);
-        if (got !== r.length) {
-          throw new DeltasyncError(
-            `${path}: ends at offset ${r.offset + got}, but the index needs bytes up to ${r.offset + r.length}`,
-            'ESHORT',
-          );
-        }
+        await readExactly(handle, buf, r.length, r.offset, path, 'is shorter than its index says');
         yield buf;
       }
     },

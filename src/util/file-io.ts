@@ -37,3 +37,54 @@ export async function readAt(fh: FileHandle, buf: Uint8Array, length: number, po
   }
   return done;
 }
+
+/**
+ * Reads exactly `length` bytes at `position`; a file that ends sooner is an error naming `name`
+ * and `problem` (by default a {@link DeltasyncError} with code `ESHORT`).
+ */
+export async function readExactly(
+  fh: FileHandle,
+  buf: Uint8Array,
+  length: number,
+  position: number,
+  name: string,
+  problem: string,
+  makeError: (message: string) => Error = (m) => new DeltasyncError(m, 'ESHORT'),
+): Promise<void> {
+  const got = await readAt(fh, buf, length, position, name);
+  if (got !== length) {
+    throw makeError(`${name}: ${problem} (ends at offset ${position + got}, needs bytes up to ${position + length})`);
+  }
+}
+
+/**
+ * Streams bytes `start .. end` of a file in pieces of at most `pieceSize` bytes, through one
+ * buffer: `onPiece` must be done with a piece before it returns. A file shorter than `end` is an
+ * error naming `name` and `problem`.
+ */
+export async function forEachPiece(
+  fh: FileHandle,
+  name: string,
+  start: number,
+  end: number,
+  pieceSize: number,
+  problem: string,
+  onPiece: (data: Uint8Array, offset: number) => void,
+): Promise<void> {
+  const buf = new Uint8Array(Math.max(0, Math.min(pieceSize, end - start)));
+  for (let off = start; off < end; off += buf.length) {
+    const data = buf.subarray(0, Math.min(buf.length, end - off));
+    await readExactly(fh, data, data.length, off, name, problem);
+    onPiece(data, off);
+  }
+}
+
+/** Opens `path` as {@link openRegularFile} does, runs `fn` with it, and closes it whatever happens. */
+export async function withRegularFile<T>(path: string, fn: (fh: FileHandle) => Promise<T>): Promise<T> {
+  const fh = await openRegularFile(path);
+  try {
+    return await fn(fh);
+  } finally {
+    await fh.close();
+  }
+}

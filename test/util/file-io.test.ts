@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DeltasyncError, VerificationError } from '../../src/errors/errors.js';
+import { forEachPiece, readExactly, withRegularFile } from '../../src/util/file-io.js';
+import { seededBytes } from '../helpers/random.js';
+import { type TempDir, tempDir } from '../helpers/temp-dir.js';
+
+let t: TempDir;
+let path: string;
+const data = seededBytes(9, 10_000);
+before(async () => {
+  t = await tempDir();
+  path = await t.write('f', data);
+});
+after(() => t.done());
+
+test('readExactly reads the bytes asked for', async () => {
+  const buf = new Uint8Array(100);
+  await withRegularFile(path, (fh) => readExactly(fh, buf, 100, 9_900, path, 'unused'));
+  assert.deepEqual(buf, data.subarray(9_900));
+});
+
+test('readExactly past the end names the file, the problem and the offsets', async () => {
+  await withRegularFile(path, async (fh) => {
+    await assert.rejects(readExactly(fh, new Uint8Array(200), 200, 9_900, path, 'shrank while it was read'), (err: Error) => {
+      assert.ok(err instanceof DeltasyncError && err.code === 'ESHORT');
+      assert.equal(err.message, `${path}: shrank while it was read (ends at offset 10000, needs bytes up to 10100)`);
+      return true;
+    });
+    await assert.rejects(readExactly(fh, new Uint8Array(1), 1, 10_000, path, 'changed', (m) => new VerificationError(m)), VerificationError);
+  });
+});
+
+test('forEachPiece streams a range in pieces, in order, and fails on a short file', async () => {
+  const seen: number[] = [];
+  const got: Uint8Array[] = [];
+  await withRegularFile(path, async (fh) => {
+    await forEachPiece(fh, path, 1_000, 9_500, 3_000, 'x', (d, off) => {
+      seen.push(off);
+      got.push(d.slice());
+    });
+    await assert.rejects(forEachPiece(fh, path, 0, 12_000, 4_096, 'shrank', () => {}), /shrank \(ends at offset 10000, needs bytes up to 12000\)/);
+  });
+  assert.deepEqual(seen, [1_000, 4_000, 7_000]);
+  assert.deepEqual(Buffer.concat(got), Buffer.from(data.subarray(1_000, 9_500)));
+});
+
+test('withRegularFile closes the file when the work fails', async () => {
+  let handle: { fd: number } | undefined;
+  await assert.rejects(
+    withRegularFile(path, async (fh) => {
+      handle = fh;
+      throw new Error('boom');
+    }),
+    /boom/,
+  );
+  assert.equal(handle?.fd, -1);
+});
