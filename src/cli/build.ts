@@ -34,8 +34,9 @@ export function buildCommand(out: Output): Command {
     .option('--strong-length <n>', 'bytes of each block digest to keep (smaller index)', wholeNumber)
     .addOption(new Option('--file-hash <name>', 'also store a whole-file digest').choices([...strongHashNames]))
     .action(async (file: string, flags: BuildFlags) => {
-      const format = flags.format ?? (flags.hash !== 'md5' || flags.strongLength || flags.fileHash ? 'deltasync' : 'gosync');
-      if (format === 'gosync' && (flags.hash !== 'md5' || flags.strongLength || flags.fileHash)) {
+      const beyondGosync = flags.hash !== 'md5' || flags.strongLength !== undefined || flags.fileHash !== undefined;
+      const format = flags.format ?? (beyondGosync ? 'deltasync' : 'gosync');
+      if (format === 'gosync' && beyondGosync) {
         throw new InvalidArgumentError('the gosync format takes only --hash md5, with no --strong-length or --file-hash.');
       }
       const fileHash = flags.fileHash ?? (format === 'deltasync' ? 'sha256' : undefined);
@@ -68,7 +69,7 @@ export function buildCommand(out: Output): Command {
           milliseconds: Math.round(ms),
         },
         `Wrote ${output} (${format}, ${count(index.blockCount)} blocks of ${bytes(index.blockSize)}, ` +
-          `about ${bytes(indexBytes)}) for ${file} (${bytes(index.fileSize)}) in ${(ms / 1000).toFixed(2)} s, ` +
+          `${bytes(indexBytes)}) for ${file} (${bytes(index.fileSize)}) in ${(ms / 1000).toFixed(2)} s, ` +
           rate(index.fileSize, ms),
       );
     });

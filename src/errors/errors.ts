@@ -74,3 +74,8 @@ export function errorFromCode(code: string, message: string): DeltasyncError {
       return new DeltasyncError(message, code);
   }
 }
+
+/** Throws an {@link ArgumentError} unless `value` (an option called `name`) is a whole number ≥ 1. */
+export function checkCount(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) throw new ArgumentError(`${name} must be a whole number ≥ 1, not ${value}`);
+}

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { loadStrongHash, strongHashEntry } from '../checksum/registry.js';
 import type { Hasher } from '../checksum/strong-hash.js';
-import { ArgumentError } from '../errors/errors.js';
+import { ArgumentError, checkCount } from '../errors/errors.js';
 import { forEachPiece, openRegularFile } from '../util/file-io.js';
 import { progressCounter, type ProgressCallback, reportProgress } from '../util/progress.js';
 import { sharedArray } from '../util/shared-memory.js';
@@ -60,7 +60,7 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
     ? await (await loadStrongHash(options.fileHash)).create()
     : undefined;
   const threads = options.threads ?? availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a whole number ≥ 1, not ${threads}`);
+  checkCount('threads', threads);
 
   const fh = await openRegularFile(path);
   const progress = progressCounter();

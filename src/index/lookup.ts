@@ -1,4 +1,4 @@
-import { sharedArray } from '../util/shared-memory.js';
+import { sharedArray, sharedCopy } from '../util/shared-memory.js';
 import { type BlockIndex, blockLength } from './block-index.js';
 
 /** Multiplier of the multiplicative hash that spreads weak sums over the prefilter and table. */
@@ -70,10 +70,8 @@ export function buildLookup(index: BlockIndex): LookupTables {
   const shortLength = n > 0 && blockLength(index, n - 1) < index.blockSize ? blockLength(index, n - 1) : 0;
   const fullCount = shortLength ? n - 1 : n;
 
-  const weak = sharedArray(Int32Array, n);
-  weak.set(index.weak);
-  const strong = sharedArray(Uint8Array, n * sl);
-  strong.set(index.strong);
+  const weak = sharedCopy(index.weak);
+  const strong = sharedCopy(index.strong);
 
   const wordsLog2 = Math.min(16, Math.max(13, log2Ceil(fullCount * 4)));
   const bits = sharedArray(Int32Array, 1 << wordsLog2);

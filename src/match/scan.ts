@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { FileHandle } from 'node:fs/promises';
 import { loadStrongHash } from '../checksum/registry.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
-import { ArgumentError } from '../errors/errors.js';
+import { checkCount } from '../errors/errors.js';
 import { openRegularFile, readExactly } from '../util/file-io.js';
 import { progressCounter, type ProgressCallback, reportProgress } from '../util/progress.js';
 import { type BlockIndex, blockLength } from '../index/block-index.js';
@@ -84,11 +84,9 @@ interface ChunkResult {
  */
 export async function scanFile(localPath: string, index: BlockIndex, options: ScanOptions = {}): Promise<ScanResult> {
   const threads = options.threads ?? availableParallelism();
-  for (const [name, value] of [['threads', threads], ['minChunk', options.minChunk], ['piece', options.piece]] as const) {
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
-      throw new ArgumentError(`${name} must be a whole number ≥ 1, not ${value}`);
-    }
-  }
+  checkCount('threads', threads);
+  if (options.minChunk !== undefined) checkCount('minChunk', options.minChunk);
+  if (options.piece !== undefined) checkCount('piece', options.piece);
   const started = performance.now();
   const fh = await openRegularFile(localPath);
   let ownPool: WorkerPool | undefined;
@@ -188,9 +186,8 @@ interface StitchContext {
  */
 async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> {
   const { tables, matches } = ctx;
-  const S = tables.shortLength;
-  const tail = tables.blockCount - 1;
-  const jumpEnd = (m: MatchList, j: number) => m.pos[j] + (S && m.block[j] === tail ? 0 : tables.blockSize);
+  // Short-block finds are recorded without moving the scan: they never start a jump.
+  const tail = tables.shortLength ? tables.blockCount - 1 : -1;
   let next = 0;
   for (const chunk of chunks) {
     if (next >= chunk.to) continue;
@@ -202,11 +199,11 @@ async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> 
     let span = tables.blockSize;
     for (;;) {
       // Drop what the worker found before q, with any short-block find anchored on it.
-      while (j < m.length && (m.pos[j] < q || (S && m.block[j] === tail && j > 0 && m.pos[j - 1] < q))) j++;
+      while (j < m.length && (m.pos[j] < q || (m.block[j] === tail && j > 0 && m.pos[j - 1] < q))) j++;
       // The last full match the worker made before q: is q inside the block it jumped over?
       let last = j - 1;
-      while (last >= 0 && S && m.block[last] === tail) last--;
-      const target = last >= 0 ? jumpEnd(m, last) : -1;
+      while (last >= 0 && m.block[last] === tail) last--;
+      const target = last >= 0 ? m.pos[last] + tables.blockSize : -1;
       if (target <= q) break;
       const to = Math.min(Math.max(target, q + span), chunk.to);
       q = await scanFileRange(ctx.fh, ctx.localPath, ctx.localSize, tables, ctx.hash, q, to, matches, ctx.counters);

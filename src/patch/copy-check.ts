@@ -2,7 +2,7 @@ import type { StrongHash } from '../checksum/strong-hash.js';
 import type { BlockIndex } from '../index/block-index.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { VerifyJob } from '../parallel/worker.js';
-import { sharedArray } from '../util/shared-memory.js';
+import { sharedCopy } from '../util/shared-memory.js';
 import { verifyBlocks } from './verify.js';
 
 /** Below this many copied bytes, checking them on the calling thread is quicker than starting workers. */
@@ -33,10 +33,8 @@ export function copyCheck(index: BlockIndex, hash: StrongHash, local: string, co
     };
   }
   const pool = new WorkerPool(threads).warm();
-  const weak = sharedArray(Int32Array, index.blockCount);
-  weak.set(index.weak);
-  const strong = sharedArray(Uint8Array, index.strong.length);
-  strong.set(index.strong);
+  const weak = sharedCopy(index.weak);
+  const strong = sharedCopy(index.strong);
   const inFlight: Promise<unknown>[] = [];
   const base = { kind: 'verify', blockSize: index.blockSize, hash: index.strongHash, strongLength: index.strongLength, weak, strong, name: local, problem: PROBLEM } as const;
   return {

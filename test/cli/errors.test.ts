@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -130,4 +131,11 @@ test('--debug adds the stack trace', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^deltasync: cannot read/);
   assert.match(r.stderr, /\n\s+at /);
+});
+
+test('a FIFO where a file is expected is refused at once, not waited on', { timeout: 10_000 }, async () => {
+  const fifo = t.path('pipe');
+  execFileSync('mkfifo', [fifo]);
+  assertFailure(await cli(['diff', fifo, t.path('ref.gosync')]), /cannot read .*pipe: not a regular file/);
+  assertFailure(await cli(['diff', t.path('old'), fifo]), /cannot read index .*pipe: not a regular file/);
 });

@@ -97,3 +97,14 @@ test('digests shorter than 4 bytes need a whole-file hash, at build and at read'
   const unguarded = { ...guarded, fileHash: undefined };
   assert.throws(() => decodeIndex(encodeIndex(unguarded), 'x.gosync'), /x\.gosync: block digests of 3 bytes are too short/);
 });
+
+test('hash names in a deltasync index are read whatever their case', async () => {
+  const file = t.path('case.bin');
+  await writeFile(file, randomBytes(5_000));
+  const index = await buildIndex(file, { blockSize: 1024, fileHash: 'sha256', strongLength: 8 });
+  const shouting = { ...index, strongHash: 'MD5', fileHash: { ...index.fileHash!, algorithm: 'SHA256' } };
+  const back = decodeIndex(encodeIndex(shouting, 'deltasync'), 'case.idx');
+  assert.equal(back.strongHash, 'md5');
+  assert.equal(back.fileHash?.algorithm, 'sha256');
+  assertSameIndex(back, index);
+});
