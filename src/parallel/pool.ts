@@ -33,6 +33,7 @@ export class WorkerPool {
   readonly #idle: Worker[] = [];
   readonly #all: Worker[] = [];
   readonly #queue: Pending[] = [];
+  #closed = false;
 
   constructor(size: number) {
     this.#size = Math.max(1, size);
@@ -52,13 +53,17 @@ export class WorkerPool {
   /** Runs `job` on a free worker; `transfer` lists buffers to move rather than copy. */
   run<T>(job: Job, transfer: TransferListItem[] = []): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.#closed) {
+        reject(new Error(`the worker pool is closed: a ${job.kind} job cannot start`));
+        return;
+      }
       this.#queue.push({ job, transfer, resolve: resolve as (v: unknown) => void, reject });
       this.#dispatch();
     });
   }
 
   #dispatch(): void {
-    while (this.#queue.length > 0) {
+    while (this.#queue.length > 0 && !this.#closed) {
       let w = this.#idle.pop();
       if (!w && this.#all.length < this.#size) w = this.#spawn();
       if (!w) return;
@@ -75,7 +80,8 @@ export class WorkerPool {
       const onError = (err: Error) => {
         worker.off('message', onMessage);
         worker.off('exit', onExit);
-        this.#all.splice(this.#all.indexOf(worker), 1);
+        const at = this.#all.indexOf(worker);
+        if (at >= 0) this.#all.splice(at, 1);
         p.reject(err);
         this.#dispatch();
       };
@@ -94,8 +100,13 @@ export class WorkerPool {
     return w;
   }
 
-  /** Ends every worker. */
+  /**
+   * Ends every worker. Jobs still waiting for a worker are rejected; running ones are cut short
+   * and rejected too. No worker starts after this, so nothing keeps the process alive.
+   */
   async close(): Promise<void> {
+    this.#closed = true;
+    for (const p of this.#queue.splice(0)) p.reject(new Error(`the worker pool closed before a ${p.job.kind} job started`));
     const all = this.#all.splice(0);
     this.#idle.length = 0;
     await Promise.all(all.map((w) => w.terminate()));

@@ -138,8 +138,8 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     await out.abort();
     throw err;
   } finally {
+    await copies?.close(); // first: workers left running would keep the process alive
     await localFh?.close();
-    await copies?.close();
   }
   await out.commit(localMode);
   return {
