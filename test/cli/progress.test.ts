@@ -15,7 +15,7 @@ after(() => t.done());
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), returning what the terminal showed. */
 function onTerminal(args: string[]): string {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const r = spawnSync('script', ['-qec', quoted, '/dev/null'], { encoding: 'utf8' });
+  const r = spawnSync('script', ['-qec', quoted, '/dev/null'], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }

@@ -24,7 +24,8 @@ export function cli(args: string[], opts: { obeyPermissions?: boolean } = {}): P
       ? ['setpriv', ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, BIN, ...args]]
       : [process.execPath, [BIN, ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0], command[1], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A command that hangs is killed, so the test fails instead of holding up the run.
+    const child = spawn(command[0], command[1], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -58,12 +58,10 @@ test('close with jobs running and waiting: every job rejects, later jobs are ref
     const late = await outcome(pool.run({ kind: 'no-such-job' }));
     console.log(JSON.stringify([await running, ...(await Promise.all(waiting)), late]));
   `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 20_000, killSignal: 'SIGKILL' });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
-  clearTimeout(timer);
   assert.equal(signal, null, 'the child process did not exit by itself: a worker is still alive');
   assert.equal(code, 0);
   const outcomes = JSON.parse(out) as string[];
