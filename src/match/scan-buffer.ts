@@ -13,7 +13,25 @@ export interface ScanTables extends LookupTables {
 /** Prepares {@link ScanTables} for one thread. */
 export function scanTables(t: LookupTables): ScanTables {
   const n = t.blockCount;
-  return { ...t, localBits: t.bits.slice(), tailAnchor: t.shortLength && n >= 2 ? t.groupOf[n - 2] : -1 };
+  // Every field named, in one order: a spread (`{ ...t }`) gives each copy a map of its own, and
+  // the scan functions, which see a new one every call, were deoptimised again and again.
+  return {
+    blockSize: t.blockSize,
+    blockCount: n,
+    strongHash: t.strongHash,
+    strongLength: t.strongLength,
+    weak: t.weak,
+    strong: t.strong,
+    bits: t.bits,
+    bitsShift: t.bitsShift,
+    slots: t.slots,
+    slotsShift: t.slotsShift,
+    sameWeakNext: t.sameWeakNext,
+    groupOf: t.groupOf,
+    shortLength: t.shortLength,
+    localBits: t.bits.slice(),
+    tailAnchor: t.shortLength && n >= 2 ? t.groupOf[n - 2] : -1,
+  };
 }
 
 /** A local copy of GOLDEN: an imported binding costs a context load and a hole check per use in V8. */
@@ -63,15 +81,24 @@ function rollToCandidate(
   let h = 0;
   let m = 0;
   found: {
-    if (words) {
-      for (; (i & 3) !== 0 && i < last; i++) {
+    // Byte steps run up to `until`: first to a 4-aligned offset (when words are used), at the
+    // end up to `stop`. One loop serves both, so V8 has its type feedback whenever it optimises
+    // (a tail loop of its own, reached only at a piece's end, deoptimised the function each time).
+    let until = words ? Math.min(last, i + ((4 - (i & 3)) & 3)) : stop;
+    for (;;) {
+      for (; i < until; i++) {
         h = Math.imul((a & 0xffff) | (b << 16), MIX);
         m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
         if ((bits[h >>> shift] & m) === m) break found;
+        if (i === last) {
+          i = stop;
+          break found;
+        }
         const o = buf[i];
         a = (a - o + buf[i + L]) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
       }
+      if (until === stop || !words) break;
       const lw = L >>> 2;
       for (; i + 4 <= last; i += 4) {
         const wo = words[i >>> 2];
@@ -110,19 +137,7 @@ function rollToCandidate(
         a = (a - o + (wi >>> 24)) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
       }
-    }
-    for (; i < last; i++) {
-      h = Math.imul((a & 0xffff) | (b << 16), MIX);
-      m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
-      if ((bits[h >>> shift] & m) === m) break found;
-      const o = buf[i];
-      a = (a - o + buf[i + L]) | 0;
-      b = (b - Math.imul(Lm, o) + a) | 0;
-    }
-    if (i === last) {
-      h = Math.imul((a & 0xffff) | (b << 16), MIX);
-      m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
-      if ((bits[h >>> shift] & m) !== m) i = stop;
+      until = stop;
     }
   }
   state[0] = a;
