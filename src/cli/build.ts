@@ -1,11 +1,11 @@
-import { realpath, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { strongHashNames } from '../checksum/registry.js';
 import { writeIndexFile } from '../format/index-file.js';
 import { DEFAULT_BLOCK_SIZE } from '../index/block-index.js';
 import { buildIndex } from '../index/build.js';
-import { bytes, count, rate } from './format.js';
-import { blockSizeArg, wholeNumber, withThreads } from './options.js';
+import { bytes, count, mbPerSecond, millis, rate } from './format.js';
+import { blockSizeArg, checkOutputName, sameFile, wholeNumber, withThreads } from './options.js';
 import type { Output } from './output.js';
 
 interface BuildFlags {
@@ -41,6 +41,7 @@ export function buildCommand(out: Output): Command {
       }
       const fileHash = flags.fileHash ?? (format === 'deltasync' ? 'sha256' : undefined);
       const output = flags.output ?? `${file}.gosync`;
+      checkOutputName(output);
       if (await sameFile(file, output)) throw new InvalidArgumentError(`the index ${output} would overwrite the file it describes.`);
       const started = performance.now();
       const index = await buildIndex(file, {
@@ -66,7 +67,8 @@ export function buildCommand(out: Output): Command {
           strongLength: index.strongLength,
           fileHash: index.fileHash?.algorithm ?? null,
           indexBytes,
-          milliseconds: Math.round(ms),
+          milliseconds: millis(ms),
+          mbPerSecond: mbPerSecond(index.fileSize, ms),
         },
         `Wrote ${output} (${format}, ${count(index.blockCount)} blocks of ${bytes(index.blockSize)}, ` +
           `${bytes(indexBytes)}) for ${file} (${bytes(index.fileSize)}) in ${(ms / 1000).toFixed(2)} s, ` +
@@ -74,9 +76,4 @@ export function buildCommand(out: Output): Command {
       );
     });
   return withThreads(cmd);
-}
-
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [ra, rb] = await Promise.all([realpath(a).catch(() => a), realpath(b).catch(() => b)]);
-  return ra === rb;
 }

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { readIndexFile } from '../format/index-file.js';
 import { scanFile } from '../match/scan.js';
 import { makePlan } from '../plan/plan.js';
-import { bytes, count, percent, plural, rate, table } from './format.js';
+import { bytes, count, mbPerSecond, millis, percent, plural, rate, table } from './format.js';
 import { withThreads } from './options.js';
 import type { Output } from './output.js';
 
@@ -19,7 +19,7 @@ export function diffCommand(out: Output): Command {
       const scan = await scanFile(local, index, { threads: flags.threads, onProgress: out.reporter(`scanning ${local}`) });
       const plan = makePlan(index, scan.blockOffsets);
       const s = scan.stats;
-      const ranges = plan.spans.filter((x) => x.kind === 'fetch').length;
+      const ranges = plan.fetchRegions;
       out.result(
         {
           local,
@@ -37,8 +37,8 @@ export function diffCommand(out: Output): Command {
           weakHitRate: s.comparisons ? s.weakHits / s.comparisons : 0,
           strongHits: s.strongHits,
           threads: s.threads,
-          milliseconds: Math.round(s.milliseconds * 1000) / 1000,
-          mbPerSecond: s.localSize / 1e3 / Math.max(s.milliseconds, 1e-3),
+          milliseconds: millis(s.milliseconds),
+          mbPerSecond: mbPerSecond(s.localSize, s.milliseconds),
         },
         table([
           ['Block size', count(index.blockSize)],

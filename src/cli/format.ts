@@ -31,6 +31,16 @@ export function table(rows: [string, string][]): string {
   return rows.map(([k, v]) => `${`${k}:`.padEnd(w)}${v}`).join('\n');
 }
 
+/** Milliseconds for JSON output: to the microsecond. */
+export function millis(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** Decimal megabytes per second, as a number for JSON output. */
+export function mbPerSecond(bytesDone: number, ms: number): number {
+  return Math.round((bytesDone / 1e3 / Math.max(ms, 1e-3)) * 10) / 10;
+}
+
 /** `1 range`, `2 ranges`. */
 export function plural(n: number, noun: string): string {
   return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;

@@ -1,6 +1,7 @@
+import { realpath } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
-import { checkBlockSize } from '../index/block-index.js';
+import { MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '../index/block-index.js';
 
 /** Parses a whole number option, or fails as a usage error. */
 export function wholeNumber(value: string): number {
@@ -8,18 +9,28 @@ export function wholeNumber(value: string): number {
   return Number(value);
 }
 
-/** Parses a block size: a whole number, optionally with k/K or m/M (binary units). */
+const UNITS: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/** Parses a block size: a whole number, optionally with k, M, G (binary units). */
 export function blockSizeArg(value: string): number {
-  const m = /^(\d+)([kKmM]i?[bB]?)?$/.exec(value);
+  const m = /^(\d+)(?:([kKmMgGtT])(?:i?[bB])?)?$/.exec(value);
   if (!m) throw new InvalidArgumentError('not a size (e.g. 8192, 64k, 1M).');
-  const unit = m[2]?.[0]?.toLowerCase();
-  const n = Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1);
-  try {
-    checkBlockSize(n);
-  } catch (err) {
-    throw new InvalidArgumentError(`${(err as Error).message}.`);
+  const n = Number(m[1]) * (m[2] ? UNITS[m[2].toLowerCase()] : 1);
+  if (!Number.isSafeInteger(n) || n < MIN_BLOCK_SIZE || n > MAX_BLOCK_SIZE) {
+    throw new InvalidArgumentError(`${value} is out of range (${MIN_BLOCK_SIZE} bytes to 16M).`);
   }
   return n;
+}
+
+/** Refuses `-` as an output: the result goes to a file, renamed into place when complete. */
+export function checkOutputName(output: string): void {
+  if (output === '-') throw new InvalidArgumentError("the output is written to a file, not to standard output: name a file ('./-' for one called -).");
+}
+
+/** Whether two paths name the same file (after following links; a path that does not exist is compared as given). */
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  const [ra, rb] = await Promise.all([realpath(a).catch(() => a), realpath(b).catch(() => b)]);
+  return ra === rb;
 }
 
 function threadsArg(value: string): number {

@@ -2,8 +2,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readIndexFile } from '../format/index-file.js';
 import { patchFile } from '../patch/patch.js';
 import { fileSource } from '../source/file-source.js';
-import { bytes, percent, plural, rate } from './format.js';
-import { withThreads } from './options.js';
+import { bytes, mbPerSecond, millis, percent, plural, rate } from './format.js';
+import { checkOutputName, sameFile, withThreads } from './options.js';
 import type { Output } from './output.js';
 
 /** `deltasync patch <local-file> <index> <reference> [output]`: write the reference. */
@@ -24,6 +24,8 @@ export function patchCommand(out: Output): Command {
         throw new InvalidArgumentError(`two outputs given: '${positional}' and -o '${flags.output}'.`);
       }
       const output = flags.output ?? positional ?? local;
+      checkOutputName(output);
+      if (await sameFile(indexPath, output)) throw new InvalidArgumentError(`the output ${output} would overwrite the index ${indexPath} in use.`);
       const index = await readIndexFile(indexPath);
       const source = fileSource(reference);
       try {
@@ -36,9 +38,18 @@ export function patchCommand(out: Output): Command {
           onProgress: out.reporter(`writing ${output}`),
         });
         out.result(
-          { local, index: indexPath, reference, output, ...s },
+          {
+            local,
+            index: indexPath,
+            reference,
+            output,
+            ...s,
+            scan: s.scan && { ...s.scan, milliseconds: millis(s.scan.milliseconds) },
+            milliseconds: millis(s.milliseconds),
+            mbPerSecond: mbPerSecond(s.fileSize, s.milliseconds),
+          },
           `Reused ${bytes(s.reusedBytes)} (${percent(s.reusedBytes, s.fileSize)}) from ${local}, ` +
-            `fetched ${bytes(s.fetchedBytes)} (${percent(s.fetchedBytes, s.fileSize)}) in ${plural(s.fetchRanges, 'range')} from ${reference}\n` +
+            `fetched ${bytes(s.fetchedBytes)} (${percent(s.fetchedBytes, s.fileSize)}) in ${plural(s.fetchRegions, 'range')} from ${reference}\n` +
             `Wrote ${output} (${bytes(s.fileSize)}, verified) in ${(s.milliseconds / 1000).toFixed(2)} s, ${rate(s.fileSize, s.milliseconds)}`,
         );
       } finally {

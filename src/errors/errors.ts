@@ -79,3 +79,10 @@ export function errorFromCode(code: string, message: string): DeltasyncError {
 export function checkCount(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 1) throw new ArgumentError(`${name} must be a whole number ≥ 1, not ${value}`);
 }
+
+/** Throws an {@link ArgumentError} unless `value` (the argument called `name`) is a non-empty path string. */
+export function checkPath(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value === '') {
+    throw new ArgumentError(`${name} must be a path (a non-empty string), not ${value === '' ? 'an empty string' : typeof value}`);
+  }
+}

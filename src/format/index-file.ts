@@ -1,6 +1,6 @@
-import { IndexFormatError } from '../errors/errors.js';
+import { ArgumentError, checkPath, IndexFormatError } from '../errors/errors.js';
 import { openRegularFile, readAt } from '../util/file-io.js';
-import type { BlockIndex } from '../index/block-index.js';
+import { type BlockIndex, checkIndex } from '../index/block-index.js';
 import { writeFileAtomic } from '../patch/atomic-file.js';
 import { decodeDeltasync, DELTASYNC_VERSION, encodeDeltasync } from './deltasync-v1.js';
 import { decodeGosync, encodeGosync, fitsGosync } from './gosync-v0.js';
@@ -16,6 +16,10 @@ export type IndexFormat = 'gosync' | 'deltasync';
  * @throws {@link IndexFormatError} when `format` is `gosync` and the index does not fit it.
  */
 export function encodeIndex(index: BlockIndex, format?: IndexFormat): Uint8Array {
+  checkIndex(index);
+  if (format !== undefined && format !== 'gosync' && format !== 'deltasync') {
+    throw new ArgumentError(`index format must be 'gosync' or 'deltasync', not ${JSON.stringify(format)}`);
+  }
   const chosen = format ?? (fitsGosync(index) ? 'gosync' : 'deltasync');
   if (chosen === 'gosync') {
     if (!fitsGosync(index)) {
@@ -48,10 +52,11 @@ function parseIndex(bytes: Uint8Array, name: string, total: number): BlockIndex 
     (what, value) => bad(`${what} ${value} is out of range`),
   );
   r.total = total;
+  if (total === 0) throw bad('empty file, not an index');
   const magic = bytes.subarray(0, MAGIC.length);
   if (String.fromCharCode(...magic) !== MAGIC) {
     const shown = Buffer.from(magic).toString('hex');
-    throw bad(`not a go-sync or deltasync index (starts with 0x${shown || 'nothing'}, expected '${MAGIC}')`);
+    throw bad(`not a go-sync or deltasync index (starts with 0x${shown}, expected '${MAGIC}')`);
   }
   r.pos = MAGIC.length;
   const major = r.u16('version');
@@ -70,6 +75,7 @@ function parseIndex(bytes: Uint8Array, name: string, total: number): BlockIndex 
 
 /** Reads and parses an index file. Errors name `path`. */
 export async function readIndexFile(path: string): Promise<BlockIndex> {
+  checkPath('path', path);
   const fh = await openRegularFile(path, 'read index');
   try {
     const size = (await fh.stat()).size;
@@ -97,5 +103,6 @@ const HEADER_READ = 64 * 1024;
 
 /** Writes an index file atomically (temporary file beside it, then rename). */
 export async function writeIndexFile(index: BlockIndex, path: string, format?: IndexFormat): Promise<void> {
+  checkPath('path', path);
   await writeFileAtomic(path, encodeIndex(index, format));
 }

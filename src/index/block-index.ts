@@ -66,3 +66,17 @@ export function checkBlockSize(blockSize: number, what = 'block size'): void {
     );
   }
 }
+
+/** Throws an {@link ArgumentError} unless `index` looks like a {@link BlockIndex} (its tables sized to its blocks). */
+export function checkIndex(index: BlockIndex): void {
+  const ok =
+    typeof index === 'object' &&
+    index !== null &&
+    index.weak instanceof Int32Array &&
+    index.strong instanceof Uint8Array &&
+    Number.isSafeInteger(index.blockCount) &&
+    index.weak.length === index.blockCount &&
+    index.strong.length === index.blockCount * index.strongLength &&
+    index.blockCount === blockCountOf(index.fileSize, index.blockSize);
+  if (!ok) throw new ArgumentError('not an index: expected a BlockIndex from buildIndex or readIndexFile');
+}

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { loadStrongHash, strongHashEntry } from '../checksum/registry.js';
 import type { Hasher } from '../checksum/strong-hash.js';
-import { ArgumentError, checkCount } from '../errors/errors.js';
+import { ArgumentError, checkPath, checkCount } from '../errors/errors.js';
 import { forEachPiece, openRegularFile } from '../util/file-io.js';
 import { progressCounter, type ProgressCallback, reportProgress } from '../util/progress.js';
 import { sharedArray } from '../util/shared-memory.js';
@@ -43,6 +43,7 @@ const PARALLEL_FROM = 16 * 1024 * 1024;
  * ```
  */
 export async function buildIndex(path: string, options: BuildOptions = {}): Promise<BlockIndex> {
+  checkPath('path', path);
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
   checkBlockSize(blockSize);
   const strongHash = (options.strongHash ?? 'md5').toLowerCase();

@@ -2,10 +2,10 @@ import { availableParallelism } from 'node:os';
 import type { FileHandle } from 'node:fs/promises';
 import { loadStrongHash } from '../checksum/registry.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
-import { checkCount } from '../errors/errors.js';
+import { checkCount, checkPath } from '../errors/errors.js';
 import { openRegularFile, readExactly } from '../util/file-io.js';
 import { progressCounter, type ProgressCallback, reportProgress } from '../util/progress.js';
-import { type BlockIndex, blockLength } from '../index/block-index.js';
+import { type BlockIndex, blockLength, checkIndex } from '../index/block-index.js';
 import { buildLookup, type LookupTables } from '../index/lookup.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { ScanJob } from '../parallel/worker.js';
@@ -83,6 +83,8 @@ interface ChunkResult {
  * ```
  */
 export async function scanFile(localPath: string, index: BlockIndex, options: ScanOptions = {}): Promise<ScanResult> {
+  checkPath('localPath', localPath);
+  checkIndex(index);
   const threads = options.threads ?? availableParallelism();
   checkCount('threads', threads);
   if (options.minChunk !== undefined) checkCount('minChunk', options.minChunk);

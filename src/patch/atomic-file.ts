@@ -2,11 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { type FileHandle, lstat, open, readlink, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fsError } from '../errors/errors.js';
+import { DeltasyncError, fsError } from '../errors/errors.js';
 
-/** A name for a temporary file in the same folder as `target`, so a rename can replace it. */
+/** The longest file name most file systems take, in bytes. */
+const NAME_MAX = 255;
+const TEMP_SUFFIX_BYTES = '.'.length + 12 + '.deltasync-tmp'.length;
+
+/**
+ * A name for a temporary file in the same folder as `target`, so a rename can replace it. A long
+ * target name is shortened in the temporary one, so that any name the folder takes works.
+ */
 export function tempPathBeside(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.deltasync-tmp`);
+  let name = basename(target);
+  const budget = NAME_MAX - 1 - TEMP_SUFFIX_BYTES;
+  while (Buffer.byteLength(name) > budget) name = [...name].slice(0, -1).join('');
+  return join(dirname(target), `.${name}.${randomBytes(6).toString('hex')}.deltasync-tmp`);
 }
 
 /** Temporary files not yet committed or aborted, for {@link removeTempFilesNow}. */
@@ -45,22 +55,33 @@ export class AtomicFile {
    */
   static async create(target: string): Promise<AtomicFile> {
     const real = await followLinks(target);
+    const existing = await stat(real).catch(() => undefined);
+    if (existing && !existing.isFile()) {
+      throw new DeltasyncError(
+        `cannot write ${target}: ${existing.isDirectory() ? 'is a directory, not a file' : 'not a regular file (a device, FIFO or socket is never replaced)'}`,
+        existing.isDirectory() ? 'EISDIR' : 'ENOTREG',
+      );
+    }
     const tempPath = tempPathBeside(real);
     // Registered before it exists, so that a signal arriving meanwhile still removes it.
     live.add(tempPath);
     try {
-      return new AtomicFile(real, tempPath, await open(tempPath, 'wx', 0o644));
+      // Private until commit gives it its final mode: the target may be a private file.
+      return new AtomicFile(real, tempPath, await open(tempPath, 'wx+', 0o600));
     } catch (err) {
       live.delete(tempPath);
       throw fsError(err, target, 'write');
     }
   }
 
-  /** Syncs the data, gives it the permission bits of the target it replaces (else `mode`), and renames it into place. */
+  /**
+   * Syncs the data, gives it the permission bits of the target it replaces (else `mode`, else
+   * those of a new file under the umask), and renames it into place.
+   */
   async commit(mode?: number): Promise<void> {
     try {
-      const m = (await stat(this.target).then((s) => s.mode & 0o7777, () => undefined)) ?? mode;
-      if (m !== undefined) await this.handle.chmod(m);
+      const m = (await stat(this.target).then((s) => s.mode & 0o7777, () => undefined)) ?? mode ?? 0o666 & ~process.umask();
+      await this.handle.chmod(m);
       await this.handle.sync();
       await this.handle.close();
       await rename(this.tempPath, this.target);

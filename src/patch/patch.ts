@@ -1,12 +1,13 @@
 import { type FileHandle, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { loadStrongHash } from '../checksum/registry.js';
-import { ArgumentError, DeltasyncError, VerificationError } from '../errors/errors.js';
-import type { BlockIndex } from '../index/block-index.js';
+import type { StrongHash } from '../checksum/strong-hash.js';
+import { ArgumentError, checkPath, DeltasyncError, fsError, VerificationError } from '../errors/errors.js';
+import { type BlockIndex, checkIndex } from '../index/block-index.js';
 import { type ScanOptions, type ScanStats, scanFile } from '../match/scan.js';
 import { makePlan, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { BlockSource } from '../source/block-source.js';
-import { openRegularFile, readExactly } from '../util/file-io.js';
+import { forEachPiece, openRegularFile, readExactly } from '../util/file-io.js';
 import { AtomicFile } from './atomic-file.js';
 import { copyCheck } from './copy-check.js';
 import { verifyBlocks } from './verify.js';
@@ -41,6 +42,8 @@ export interface PatchStats {
   fetchedBytes: number;
   /** Number of ranges asked of the source. */
   fetchRanges: number;
+  /** Runs of missing bytes those ranges cover (a long run is asked for in several ranges). */
+  fetchRegions: number;
   /** The scan's statistics, when the patch scanned. */
   scan?: ScanStats;
   /** Wall-clock time, scan included. */
@@ -48,6 +51,26 @@ export interface PatchStats {
 }
 
 const COPY_PIECE = 4 * 1024 * 1024;
+
+/**
+ * The error for a result whose whole-file digest differs. Fetched blocks were checked one by one,
+ * copied ones only by that digest: checking the written output block by block tells a local
+ * file that changed since its scan (named, with the block) from an index at odds with itself.
+ */
+async function explainFileHashMismatch(written: FileHandle, index: BlockIndex, hash: StrongHash, local: string, output: string): Promise<Error> {
+  const piece = Math.max(1, Math.floor(COPY_PIECE / index.blockSize)) * index.blockSize;
+  try {
+    await forEachPiece(written, output, 0, index.fileSize, piece, 'was cut short while it was written', (data, offset) =>
+      verifyBlocks(data, offset / index.blockSize, index, hash, local, 'changed since it was scanned'),
+    );
+  } catch (err) {
+    return err as Error;
+  }
+  return new VerificationError(
+    `${output}: the ${index.fileHash!.algorithm} of the result does not match the index, though every block matches its ` +
+      `${index.strongLength}-byte digest (the index is corrupt, or a changed block collided with a short digest); nothing was written`,
+  );
+}
 
 /**
  * Produces the reference at `output` from the blocks of `local` and the missing ranges of
@@ -67,8 +90,13 @@ const COPY_PIECE = 4 * 1024 * 1024;
  */
 export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const { local, index, source, output } = options;
-  if (!local || !output) throw new ArgumentError('patch needs a local file and an output path');
+  checkPath('local', local);
+  checkPath('output', output);
+  checkIndex(index);
+  if (typeof source?.fetch !== 'function') throw new ArgumentError('patch needs a block source (source.fetch)');
   const started = performance.now();
+  // Before any work: a source that cannot be read fails now, not after a long scan.
+  await source.prepare();
   let scanStats: ScanStats | undefined;
   let plan = options.plan;
   if (!plan) {
@@ -96,7 +124,11 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     const write = async (data: Uint8Array, offset: number) => {
       fileHasher?.update(data);
       let w = 0;
-      while (w < data.length) w += (await out.handle.write(data, w, data.length - w, offset + w)).bytesWritten;
+      try {
+        while (w < data.length) w += (await out.handle.write(data, w, data.length - w, offset + w)).bytesWritten;
+      } catch (err) {
+        throw fsError(err, output, 'write');
+      }
       done += data.length;
       options.onProgress?.(done, index.fileSize);
     };
@@ -129,9 +161,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     await copies?.drain();
     if (fileHasher) {
       const digest = fileHasher.digest();
-      if (Buffer.compare(digest, index.fileHash!.digest) !== 0) {
-        throw new VerificationError(`${output}: the ${index.fileHash!.algorithm} of the result does not match the index`);
-      }
+      if (Buffer.compare(digest, index.fileHash!.digest) !== 0) throw await explainFileHashMismatch(out.handle, index, hash, local, output);
     }
   } catch (err) {
     await fetched?.return?.().catch(() => {}); // lets the source release what it holds
@@ -147,6 +177,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     reusedBytes: plan.reusedBytes,
     fetchedBytes: plan.fetchBytes,
     fetchRanges: fetches.length,
+    fetchRegions: plan.fetchRegions,
     scan: scanStats,
     milliseconds: performance.now() - started,
   };

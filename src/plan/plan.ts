@@ -1,4 +1,5 @@
-import { type BlockIndex, blockLength } from '../index/block-index.js';
+import { ArgumentError, checkCount } from '../errors/errors.js';
+import { type BlockIndex, blockLength, checkIndex } from '../index/block-index.js';
 
 /** A byte range of the reference. */
 export interface ByteRange {
@@ -34,11 +35,16 @@ export interface Plan {
   readonly reusedBytes: number;
   /** Bytes to fetch. */
   readonly fetchBytes: number;
+  /** Runs of missing bytes (a long run is fetched as several spans, at most `maxFetch` each). */
+  readonly fetchRegions: number;
 }
 
 /** Options of {@link makePlan}. */
 export interface PlanOptions {
-  /** Longest fetch span, in bytes (rounded down to whole blocks): bounds the memory a fetch needs. Default 4 MiB. */
+  /**
+   * Longest fetch span, in bytes, rounded down to whole blocks but at least one block: bounds the
+   * memory a fetch needs. Default 4 MiB.
+   */
   maxFetch?: number;
 }
 
@@ -50,15 +56,21 @@ export interface PlanOptions {
  * ```ts
  * const { blockOffsets } = await scanFile('old.img', index);
  * const plan = makePlan(index, blockOffsets);
- * console.log(`${plan.fetchBytes} bytes to fetch in ${plan.spans.filter((s) => s.kind === 'fetch').length} ranges`);
+ * console.log(`${plan.fetchBytes} bytes to fetch in ${plan.fetchRegions} ranges`);
  * ```
  */
 export function makePlan(index: BlockIndex, blockOffsets: Float64Array, options: PlanOptions = {}): Plan {
+  checkIndex(index);
+  if (!(blockOffsets instanceof Float64Array) || blockOffsets.length !== index.blockCount) {
+    throw new ArgumentError(`blockOffsets must be a Float64Array of ${index.blockCount} offsets (one per block), as scanFile returns`);
+  }
+  if (options.maxFetch !== undefined) checkCount('maxFetch', options.maxFetch);
   const L = index.blockSize;
   const maxBlocks = Math.max(1, Math.floor((options.maxFetch ?? 4 * 1024 * 1024) / L));
   const spans: (CopySpan | FetchSpan)[] = [];
   let reusedBytes = 0;
   let fetchBytes = 0;
+  let fetchRegions = 0;
   let k = 0;
   while (k < index.blockCount) {
     const start = k;
@@ -74,10 +86,12 @@ export function makePlan(index: BlockIndex, blockOffsets: Float64Array, options:
       spans.push({ kind: 'copy', offset, length, localOffset: local });
       reusedBytes += length;
     } else {
+      const previous = spans.at(-1);
+      if (previous?.kind !== 'fetch') fetchRegions++;
       spans.push({ kind: 'fetch', offset, length });
       fetchBytes += length;
     }
     k++;
   }
-  return { fileSize: index.fileSize, blockSize: L, spans, reusedBytes, fetchBytes };
+  return { fileSize: index.fileSize, blockSize: L, spans, reusedBytes, fetchBytes, fetchRegions };
 }

@@ -8,6 +8,11 @@ export interface BlockSource {
   /** The file or URL, for messages. */
   readonly name: string;
   /**
+   * Confirms the source can be read (opens the file, or asks the server), so that a patch fails
+   * at once rather than after its scan; throws a one-line error naming the source.
+   */
+  prepare(): Promise<void>;
+  /**
    * Yields the bytes of each range, in the order given, each exactly `length` long (a source
    * that cannot must throw, naming the range). A source may fetch ahead, within bounded memory.
    */

@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { checkPath } from '../errors/errors.js';
 import { openRegularFile, readExactly } from '../util/file-io.js';
 import type { ByteRange } from '../plan/plan.js';
 import type { BlockSource } from './block-source.js';
@@ -13,9 +14,13 @@ import type { BlockSource } from './block-source.js';
  * ```
  */
 export function fileSource(path: string): BlockSource {
+  checkPath('reference', path);
   let fh: Promise<FileHandle> | undefined;
   return {
     name: path,
+    async prepare() {
+      await (fh ??= openRegularFile(path));
+    },
     async *fetch(ranges: readonly ByteRange[]) {
       const handle = await (fh ??= openRegularFile(path));
       for (const r of ranges) {

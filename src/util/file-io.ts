@@ -53,7 +53,8 @@ export async function readExactly(
 ): Promise<void> {
   const got = await readAt(fh, buf, length, position, name);
   if (got !== length) {
-    throw makeError(`${name}: ${problem} (ends at offset ${position + got}, needs bytes up to ${position + length})`);
+    const end = await fh.stat().then((st) => st.size, () => position + got);
+    throw makeError(`${name}: ${problem} (it ends at offset ${end}, bytes up to ${position + length} are needed)`);
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { cli, type CliResult, tempDir } from './run-cli.js';
 
@@ -114,7 +114,7 @@ test('a reference shorter than its index says', async () => {
   // The old copy lacks bytes 20000-30000, so the patch needs the reference there.
   await writeFile(t.path('ref-short'), ref.subarray(0, 22_000));
   const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref-short'), '-o', t.path('out')]);
-  assertFailure(r, /ref-short: is shorter than its index says \(ends at offset 22000, needs bytes up to \d+\)/);
+  assertFailure(r, /ref-short: is shorter than its index says \(it ends at offset 22000, bytes up to \d+ are needed\)/);
   await noLeftovers();
 });
 
@@ -124,6 +124,28 @@ test('an output folder that cannot be written', async () => {
   const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref'), '-o', t.path('locked/out')], { obeyPermissions: true });
   assertFailure(r, /locked\/out: permission denied/);
   assertFailure(await cli(['build', t.path('ref'), '-o', t.path('no/such/dir/x.gosync')]), /no\/such\/dir\/x\.gosync: no such file or directory/);
+});
+
+test('a reference that cannot be read is reported before the scan, even when every block is local', async () => {
+  const r = await cli(['patch', t.path('ref'), t.path('ref.gosync'), t.path('no-such-ref'), '-o', t.path('out-noref')]);
+  assertFailure(r, /cannot read .*no-such-ref: no such file or directory/);
+  assert.deepEqual((await readdir(t.dir)).filter((n) => n.startsWith('out-noref')), []);
+});
+
+test('a patch whose output is the index in use is refused as wrong usage', async () => {
+  const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref'), '-o', t.path('ref.gosync')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^deltasync: the output .*ref\.gosync would overwrite the index .* in use\.\n$/);
+  assert.deepEqual(await readFile(t.path('ref.gosync')), index);
+});
+
+test('an output that is a FIFO is refused, and stays a FIFO', { timeout: 10_000 }, async () => {
+  const fifo = t.path('out-fifo');
+  execFileSync('mkfifo', [fifo]);
+  const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref'), '-o', fifo]);
+  assertFailure(r, /cannot write .*out-fifo: not a regular file/);
+  assert.ok((await lstat(fifo)).isFIFO());
+  await noLeftovers();
 });
 
 test('--debug adds the stack trace', async () => {

@@ -29,8 +29,11 @@ for (const c of ['build', 'diff', 'patch']) {
 const usageErrors: [string, string[], RegExp][] = [
   ['an unknown command', ['bogus'], /unknown command 'bogus'/],
   ['a missing argument', ['diff', 'only-one'], /missing required argument 'index'/],
-  ['a block size of 0', ['build', 'x', '--block-size', '0'], /block size 0 is out of range/],
-  ['an absurd block size', ['build', 'x', '-b', '4G'], /not a size|out of range/],
+  ['a block size of 0', ['build', 'x', '--block-size', '0'], /argument '0' is invalid\. 0 is out of range \(512 bytes to 16M\)/],
+  ['an absurd block size', ['build', 'x', '-b', '4G'], /4G is out of range/],
+  ['a block size too large to hold', ['build', 'x', '-b', '99999999999999999999'], /99999999999999999999 is out of range/],
+  ['standard output as the index', ['build', 'x', '-o', '-'], /not to standard output/],
+  ['standard output as the patch result', ['patch', 'a', 'b', 'c', '-o', '-'], /not to standard output/],
   ['a block size that is not a number', ['build', 'x', '-b', 'lots'], /not a size/],
   ['zero threads', ['diff', 'a', 'b', '--threads', '0'], /must be from 1 to 256/],
   ['an unknown hash', ['build', 'x', '--hash', 'crc32'], /crc32.*invalid|Allowed choices/],

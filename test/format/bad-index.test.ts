@@ -57,7 +57,7 @@ test('wrong magic', async () => {
 });
 
 test('an empty file', async () => {
-  await assertBadIndex('empty.gosync', new Uint8Array(0), /not a go-sync or deltasync index/);
+  await assertBadIndex('empty.gosync', new Uint8Array(0), /empty\.gosync: empty file, not an index$/);
 });
 
 test('unsupported major version 7', async () => {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { after, before, test } from 'node:test';
+import { DeltasyncError } from '../../src/errors/errors.js';
 import { AtomicFile, removeTempFilesNow } from '../../src/patch/atomic-file.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
 
@@ -70,4 +73,31 @@ test('a dangling symbolic link is followed: its target is created and the link k
   await f.commit();
   assert.ok((await lstat(t.path('dangling'))).isSymbolicLink());
   assert.equal(await readFile(t.path('not-yet'), 'utf8'), 'made');
+});
+
+test('a FIFO, device or socket at the target is refused, never replaced', async () => {
+  const fifo = t.path('a-fifo');
+  execFileSync('mkfifo', [fifo]);
+  await assert.rejects(AtomicFile.create(fifo), (err: Error) => err instanceof DeltasyncError && err.message === `cannot write ${fifo}: not a regular file (a device, FIFO or socket is never replaced)`);
+  assert.ok((await lstat(fifo)).isFIFO());
+  await mkdir(t.path('a-folder'));
+  await assert.rejects(AtomicFile.create(t.path('a-folder')), /a-folder: is a directory, not a file/);
+  assert.deepEqual(await temps(), []);
+});
+
+test('the temporary file is private while it is written; a new target then gets the umask mode', async () => {
+  const f = await AtomicFile.create(t.path('private'));
+  assert.equal((await lstat(f.tempPath)).mode & 0o777, 0o600);
+  await f.commit();
+  assert.equal((await lstat(t.path('private'))).mode & 0o777, 0o666 & ~process.umask());
+});
+
+test('a target whose name is as long as a name can be still works (the temporary name is shortened)', async () => {
+  for (const name of ['x'.repeat(255), 'é'.repeat(127)]) {
+    const f = await AtomicFile.create(t.path(name));
+    assert.ok(Buffer.byteLength(basename(f.tempPath)) <= 255);
+    await f.handle.writeFile('long');
+    await f.commit();
+    assert.equal(await readFile(t.path(name), 'utf8'), 'long');
+  }
 });

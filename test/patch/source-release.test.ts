@@ -24,6 +24,7 @@ test('a patch that fails on a bad block lets the source release what it holds', 
   // A real source over the reference bytes that corrupts its second range.
   const source: BlockSource = {
     name: 'flaky-source',
+    prepare: async () => {},
     async *fetch(ranges: readonly ByteRange[]) {
       try {
         for (const r of ranges) {

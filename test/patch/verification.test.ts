@@ -110,9 +110,31 @@ test('a local file changed after its scan: the whole-file hash catches it (delta
   const out = t.path('out-changed2');
   const source = fileSource(refPath);
   await assert.rejects(patchFile({ local: localPath, index, source, output: out, plan }), (err: unknown) => {
+    // The whole-file digest differs; checking block by block then names the local file and the block.
     assert.ok(err instanceof VerificationError, String(err));
-    assert.ok(err.message.includes(out), err.message);
-    assert.match(err.message, /sha256 of the result does not match the index/);
+    assert.equal(err.message, `${localPath}: block 2 at offset ${2 * L} changed since it was scanned (md5 differs)`);
+    return true;
+  });
+  await source.close();
+  assert.equal(await exists(out), false);
+  await noLeftovers();
+});
+
+test('an index whose whole-file digest disagrees with its blocks: named as such, nothing written', async () => {
+  const refPath = await t.write('ref-corrupt', ref);
+  const localPath = await t.write('local-corrupt', local);
+  const good = await buildIndex(refPath, { blockSize: L, fileHash: 'sha256' });
+  const digest = good.fileHash!.digest.slice();
+  digest[0] ^= 1;
+  const index = { ...good, fileHash: { algorithm: 'sha256', digest } };
+  const out = t.path('out-corrupt');
+  const source = fileSource(refPath);
+  await assert.rejects(patchFile({ local: localPath, index, source, output: out, scan: { threads: 1 } }), (err: unknown) => {
+    assert.ok(err instanceof VerificationError, String(err));
+    assert.equal(
+      err.message,
+      `${out}: the sha256 of the result does not match the index, though every block matches its 16-byte digest (the index is corrupt, or a changed block collided with a short digest); nothing was written`,
+    );
     return true;
   });
   await source.close();
@@ -144,6 +166,7 @@ test('a source that returns too few bytes is reported naming it', async () => {
   const real = fileSource(refPath);
   const short: BlockSource = {
     name: 'https://example.org/ref',
+    prepare: () => real.prepare(),
     async *fetch(ranges) {
       for await (const b of real.fetch(ranges)) yield b.subarray(0, b.length - 1);
     },

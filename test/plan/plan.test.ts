@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { BlockIndex } from '../../src/index/block-index.js';
+import { ArgumentError } from '../../src/errors/errors.js';
 import { makePlan, type Plan } from '../../src/plan/plan.js';
 
 /** The shape of an index that makePlan reads (sizes only; it never looks at the sums). */
@@ -49,6 +50,9 @@ function assertValidPlan(plan: Plan, index: BlockIndex, offsets: Float64Array, m
   assert.equal(plan.reusedBytes, reused);
   assert.equal(plan.fetchBytes, fetched);
   assert.equal(reused + fetched, index.fileSize);
+  let regions = 0;
+  for (let k = 0; k < index.blockCount; k++) if (offsets[k] < 0 && (k === 0 || offsets[k - 1] >= 0)) regions++;
+  assert.equal(plan.fetchRegions, regions, 'fetchRegions counts runs of missing blocks');
 }
 
 test('contiguous blocks merge into one copy span; a jump starts a new one', () => {
@@ -139,4 +143,22 @@ test('property: spans cover the file exactly, in order, and follow the offsets',
     ),
     { numRuns: 300 },
   );
+});
+
+test('fetchRegions counts runs of missing blocks, however a run is split into spans', () => {
+  const index = shape(10 * L, L);
+  const offsets = new Float64Array([-1, -1, -1, -1, 4 * L, 5 * L, -1, -1, 8 * L, -1]);
+  const plan = makePlan(index, offsets, { maxFetch: L });
+  assert.equal(plan.spans.filter((s) => s.kind === 'fetch').length, 7);
+  assert.equal(plan.fetchRegions, 3);
+});
+
+test('bad arguments are refused with an ArgumentError', () => {
+  const index = shape(10 * L, L);
+  assert.throws(() => makePlan(index, new Float64Array(3)), (e: Error) => e instanceof ArgumentError && /Float64Array of 10 offsets/.test(e.message));
+  assert.throws(() => makePlan(index, null as unknown as Float64Array), ArgumentError);
+  assert.throws(() => makePlan(index, [1, 2] as unknown as Float64Array), ArgumentError);
+  assert.throws(() => makePlan(index, new Float64Array(10), { maxFetch: 0 }), /maxFetch must be a whole number/);
+  assert.throws(() => makePlan({ ...index, blockCount: 3 }, new Float64Array(3)), /not an index/);
+  assert.throws(() => makePlan(undefined as unknown as BlockIndex, new Float64Array(0)), /not an index/);
 });

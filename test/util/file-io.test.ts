@@ -24,10 +24,14 @@ test('readExactly past the end names the file, the problem and the offsets', asy
   await withRegularFile(path, async (fh) => {
     await assert.rejects(readExactly(fh, new Uint8Array(200), 200, 9_900, path, 'shrank while it was read'), (err: Error) => {
       assert.ok(err instanceof DeltasyncError && err.code === 'ESHORT');
-      assert.equal(err.message, `${path}: shrank while it was read (ends at offset 10000, needs bytes up to 10100)`);
+      assert.equal(err.message, `${path}: shrank while it was read (it ends at offset 10000, bytes up to 10100 are needed)`);
       return true;
     });
     await assert.rejects(readExactly(fh, new Uint8Array(1), 1, 10_000, path, 'changed', (m) => new VerificationError(m)), VerificationError);
+    // A read that starts past the end still gives the real end of the file.
+    await assert.rejects(readExactly(fh, new Uint8Array(100), 100, 50_000, path, 'is short'), {
+      message: `${path}: is short (it ends at offset 10000, bytes up to 50100 are needed)`,
+    });
   });
 });
 
@@ -39,7 +43,7 @@ test('forEachPiece streams a range in pieces, in order, and fails on a short fil
       seen.push(off);
       got.push(d.slice());
     });
-    await assert.rejects(forEachPiece(fh, path, 0, 12_000, 4_096, 'shrank', () => {}), /shrank \(ends at offset 10000, needs bytes up to 12000\)/);
+    await assert.rejects(forEachPiece(fh, path, 0, 12_000, 4_096, 'shrank', () => {}), /shrank \(it ends at offset 10000, bytes up to 12000 are needed\)/);
   });
   assert.deepEqual(seen, [1_000, 4_000, 7_000]);
   assert.deepEqual(Buffer.concat(got), Buffer.from(data.subarray(1_000, 9_500)));
