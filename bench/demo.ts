@@ -101,7 +101,7 @@ async function main(): Promise<boolean> {
     const scan = await scanFile(oldPath, index);
     const s = scan.stats;
     const plan = makePlan(index, scan.blockOffsets);
-    const fetchRanges = plan.spans.filter((x) => x.kind === 'fetch').length;
+    const fetchRanges = plan.fetchRegions;
     console.log('\nDiff old.bin against ref.gosync');
     console.log(
       labelled([
@@ -130,7 +130,7 @@ async function main(): Promise<boolean> {
     console.log(
       labelled([
         ['Reused', `${fmtCount(patch.reusedBytes)} B (${fmtBytes(patch.reusedBytes)}) copied from old.bin`],
-        ['Fetched', `${fmtCount(patch.fetchedBytes)} B (${fmtBytes(patch.fetchedBytes)}) in ${patch.fetchRanges} ranges from ref.bin`],
+        ['Fetched', `${fmtCount(patch.fetchedBytes)} B (${fmtBytes(patch.fetchedBytes)}) in ${patch.fetchRegions} ranges from ref.bin`],
         ['Time', `${secs(patch.milliseconds)}, ${rate(patch.fileSize, patch.milliseconds)} (copy, fetch, verify each block, write, sync)`],
       ]),
     );
