@@ -90,7 +90,16 @@ export class WorkerPool {
       worker.once('message', onMessage);
       worker.once('error', onError);
       worker.once('exit', onExit);
-      worker.postMessage(p.job, p.transfer);
+      try {
+        worker.postMessage(p.job, p.transfer);
+      } catch (err) {
+        // A job that cannot be copied to the thread (a function in it, say) fails alone; the worker stays free.
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        this.#idle.push(worker);
+        p.reject(new Error(`a ${p.job.kind} job cannot be sent to a worker thread: ${(err as Error).message}`));
+      }
     }
   }
 

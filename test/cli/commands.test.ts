@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { lstat, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
+import { writeIndexFile } from '../../src/format/index-file.js';
+import { buildIndex } from '../../src/index/build.js';
 import { cli, tempDir } from './run-cli.js';
 
 let t: Awaited<ReturnType<typeof tempDir>>;
@@ -12,28 +14,33 @@ const old = Buffer.concat([randomBytes(500), ref.subarray(2000, 120_000), random
 before(async () => {
   t = await tempDir();
   await writeFile(t.path('ref'), ref);
+  // The indexes later tests use, made here so that each test stands on its own.
+  await writeIndexFile(await buildIndex(t.path('ref'), { blockSize: 1024 }), t.path('ref.gosync'));
+  await writeIndexFile(await buildIndex(t.path('ref'), { blockSize: 1024, strongHash: 'blake3', strongLength: 8, fileHash: 'sha256' }), t.path('ref.v1'));
+  await writeFile(t.path('first'), ref);
   await writeFile(t.path('old'), old);
 });
 after(() => t.done());
 
 test('build writes <file>.gosync in go-sync format by default', async () => {
-  const r = await cli(['build', t.path('ref'), '--block-size', '1024']);
+  const r = await cli(['build', t.path('first'), '--block-size', '1024']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Wrote .*ref\.gosync \(gosync, 293 blocks of 1\.0 KiB/);
-  const idx = await readFile(t.path('ref.gosync'));
+  assert.match(r.stdout, /Wrote .*first\.gosync \(gosync, 293 blocks of 1\.0 KiB/);
+  const idx = await readFile(t.path('first.gosync'));
   assert.equal(idx.subarray(0, 6).toString(), 'G0S9NC');
   assert.equal(idx.length, 24 + 293 * 20);
 });
 
 test('b is build; -o, --hash and --json choose the deltasync format', async () => {
-  const r = await cli(['--json', 'b', t.path('ref'), '-o', t.path('ref.v1'), '--hash', 'blake3', '--strong-length', '8', '-b', '1k']);
+  const r = await cli(['--json', 'b', t.path('ref'), '-o', t.path('b.v1'), '--hash', 'blake3', '--strong-length', '8', '-b', '1k']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.format, 'deltasync');
   assert.equal(j.strongHash, 'blake3');
   assert.equal(j.fileHash, 'sha256');
   assert.equal(j.blocks, 293);
-  assert.equal((await stat(t.path('ref.v1'))).size, j.indexBytes);
+  assert.equal((await stat(t.path('b.v1'))).size, j.indexBytes);
+  assert.deepEqual(await readFile(t.path('b.v1')), await readFile(t.path('ref.v1')), 'the CLI writes what the library writes');
 });
 
 test('diff prints go-sync diff fields, and the same as JSON', async () => {

@@ -17,6 +17,9 @@ before(async () => {
   await chmod(t.path('old'), 0o666);
   assert.equal((await cli(['build', t.path('ref'), '-b', '1024'])).code, 0);
   index = await readFile(t.path('ref.gosync'));
+  const bad = Buffer.from(ref);
+  bad[25_000] ^= 0xff; // block 24 (1024-byte blocks), which the old copy lacks
+  await writeFile(t.path('ref-bad'), bad);
 });
 after(() => t.done());
 
@@ -92,9 +95,6 @@ for (const [what, make, message] of badIndexes) {
 }
 
 test('a reference that does not match its index fails, names the offset, and writes nothing', async () => {
-  const bad = Buffer.from(ref);
-  bad[25_000] ^= 0xff; // block 24 (1024-byte blocks), which the old copy lacks
-  await writeFile(t.path('ref-bad'), bad);
   const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref-bad'), '-o', t.path('out')]);
   assertFailure(r, /ref-bad: block 24 at offset 24576 does not match the index/);
   await assert.rejects(readFile(t.path('out')), { code: 'ENOENT' });

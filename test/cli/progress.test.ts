@@ -15,8 +15,10 @@ after(() => t.done());
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), returning what the terminal showed. */
 function onTerminal(args: string[]): string {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const r = spawnSync('script', ['-qec', quoted, '/dev/null'], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
-  assert.equal(r.status, 0, r.stderr);
+  // script runs the command through $SHELL, which may be one that runs nothing (nologin).
+  const env = { ...process.env, SHELL: '/bin/sh' };
+  const r = spawnSync('script', ['-qec', quoted, '/dev/null'], { encoding: 'utf8', env, timeout: 60_000, killSignal: 'SIGKILL' });
+  assert.equal(r.status, 0, `script (util-linux) ran ${quoted}: ${r.error ?? ''} ${r.stdout} ${r.stderr}`);
   return r.stdout;
 }
 

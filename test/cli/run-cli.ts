@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,7 @@ export interface CliResult {
 export function cli(args: string[], opts: { obeyPermissions?: boolean } = {}): Promise<CliResult> {
   const command: [string, string[]] =
     opts.obeyPermissions && process.getuid?.() === 0
-      ? ['setpriv', ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, BIN, ...args]]
+      ? ['setpriv', ['--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-all', '--ambient-caps=-all', '--', process.execPath, BIN, ...args]]
       : [process.execPath, [BIN, ...args]];
   return new Promise((resolve, reject) => {
     // A command that hangs is killed, so the test fails instead of holding up the run.
@@ -37,7 +37,7 @@ export function cli(args: string[], opts: { obeyPermissions?: boolean } = {}): P
 
 /** A temporary folder, removed by `done`. */
 export async function tempDir(): Promise<{ dir: string; path: (name: string) => string; done: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'deltasync-cli-'));
+  const dir = await realpath(await mkdtemp(join(tmpdir(), 'deltasync-cli-')));
   await chmod(dir, 0o777);
   return { dir, path: (name) => join(dir, name), done: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,7 +13,8 @@ export interface TempDir {
 }
 
 export async function tempDir(prefix = 'deltasync-test-'): Promise<TempDir> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  // The real path: what /proc/self/fd and error messages show, even when TMPDIR is a link.
+  const dir = await realpath(await mkdtemp(join(tmpdir(), prefix)));
   return {
     dir,
     path: (name) => join(dir, name),

@@ -35,6 +35,16 @@ test('jobs run and answer; a failing job rejects with its message and the pool g
   }
 });
 
+test('a job that cannot be sent to a thread fails alone; the worker stays in service', async () => {
+  const pool = new WorkerPool(1);
+  try {
+    await assert.rejects(pool.run({ kind: 'verify', notCloneable: () => {} }), /a verify job cannot be sent to a worker thread/);
+    assert.equal(await pool.run(emptyVerify()), null);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('an error of ours keeps its class across the thread boundary', async () => {
   const pool = new WorkerPool(1);
   try {
@@ -61,7 +71,7 @@ test('close with jobs running and waiting: every job rejects, later jobs are ref
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 20_000, killSignal: 'SIGKILL' });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d));
-  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
   assert.equal(signal, null, 'the child process did not exit by itself: a worker is still alive');
   assert.equal(code, 0);
   const outcomes = JSON.parse(out) as string[];

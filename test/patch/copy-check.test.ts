@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { VerificationError } from '../../src/errors/errors.js';
 import { buildIndex } from '../../src/index/build.js';
@@ -19,6 +19,9 @@ before(async () => {
 });
 after(() => t.done());
 
+/** Files of 40 MiB: removed as soon as a test is done with them, so a small /tmp holds the run. */
+const removeAll = (...paths: string[]) => Promise.all(paths.map((p) => rm(p, { force: true })));
+
 async function planFor(localPath: string, refPath: string) {
   const index = await buildIndex(refPath, { threads: 2 });
   const { blockOffsets } = await scanFile(localPath, index, { threads: 2 });
@@ -34,6 +37,7 @@ test('large copies checked on worker threads: the output equals the reference', 
   await patchFile({ local: localPath, index, plan, source, output: t.path('out'), scan: { threads: 2 } });
   await source.close();
   assert.deepEqual(await readFile(t.path('out')), Buffer.from(ref));
+  await removeAll(refPath, localPath, t.path('out'));
 });
 
 test('a local file changed between scan and patch: a worker finds it, nothing is written', async () => {
@@ -53,4 +57,5 @@ test('a local file changed between scan and patch: a worker finds it, nothing is
   const names = await readdir(t.dir);
   assert.ok(!names.includes('out2'));
   assert.deepEqual(names.filter((n) => n.includes('deltasync-tmp')), []);
+  await removeAll(refPath, localPath);
 });
