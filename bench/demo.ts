@@ -163,7 +163,7 @@ async function main(): Promise<boolean> {
     console.log(ok ? '\nOK: output matches the reference' : '\nFAILED: output differs from the reference');
     return ok;
   } finally {
-    tmp.remove();
+    if (!process.env.DELTASYNC_DEMO_KEEP) tmp.remove();
   }
 }
 

@@ -21,8 +21,9 @@ export interface ScanOptions {
   /** A pool to run on instead of starting (and ending) one; the calling thread scans too. */
   pool?: WorkerPool;
   /**
-   * A file smaller than twice this is scanned on the calling thread; also the least a worker
-   * gets. Default 16 MiB, or 2 MiB when `pool` is given (its workers are already running).
+   * A file smaller than twice this is scanned on the calling thread alone. Default 16 MiB, or
+   * 2 MiB when `pool` is given (its workers are already running). Chunks are at least this, or
+   * 4 MiB if that is less.
    */
   minChunk?: number;
   /** Bytes a scanner reads at a time. Default 4 MiB. */
@@ -98,9 +99,13 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     const localSize = (await fh.stat()).size;
     // Booting a worker costs tens of milliseconds: without a warm pool, small files stay on this thread.
     const minChunk = Math.max(options.minChunk ?? (options.pool ? 2 : 16) * 1024 * 1024, index.blockSize);
-    const chunkCount = threads > 1 && index.blockCount > 0 ? Math.min(threads, Math.floor(localSize / minChunk)) : 1;
-    // Workers boot while the tables are built; the calling thread scans the first chunk itself.
-    const pool = chunkCount > 1 ? (options.pool ?? (ownPool = new WorkerPool(chunkCount - 1)).warm()) : undefined;
+    const parallel = threads > 1 && index.blockCount > 0 && localSize >= 2 * minChunk;
+    // Several chunks per thread, taken by whoever is free: the calling thread starts at once and
+    // takes more while workers boot, and a slow thread holds up no more than one chunk.
+    const chunkCount = parallel ? Math.min(threads * CHUNKS_PER_THREAD, Math.floor(localSize / Math.min(minChunk, MIN_CHUNK))) : 1;
+    const workers = Math.min(threads, chunkCount) - 1;
+    // Workers boot while the tables are built.
+    const pool = workers > 0 ? (options.pool ?? (ownPool = new WorkerPool(workers)).warm()) : undefined;
     const lookup = options.lookup ?? buildLookup(index);
     const hash = await loadStrongHash(index.strongHash);
     const tables = scanTables(lookup);
@@ -112,7 +117,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
       await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece, progress);
     } else {
       const ctx: StitchContext = { fh, localPath, localSize, tables, hash, counters, matches, progress };
-      await stitch(await scanChunks(ctx, lookup, chunkCount, piece, pool), ctx);
+      await stitch(await scanChunks(ctx, lookup, chunkCount, piece, pool, Math.min(workers, pool.size)), ctx);
     }
     stopReporting(true);
     await findTailAtEnd(fh, localPath, localSize, tables, hash, matches, counters);
@@ -130,7 +135,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
       matchedBlocks,
       matchedBytes,
       fetchBytes: index.fileSize - matchedBytes,
-      threads: chunkCount <= 1 ? 1 : Math.min(threads, chunkCount),
+      threads: pool ? 1 + Math.min(workers, pool.size) : 1,
       milliseconds: performance.now() - started,
     };
     return { matches, blockOffsets, stats };
@@ -141,32 +146,54 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
   }
 }
 
+/** Chunks per scanning thread in a parallel scan. */
+const CHUNKS_PER_THREAD = 4;
+/** Chunks are at least this long (or `minChunk`, if less). */
+const MIN_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Scans `count` chunks of the file, on the calling thread and `workers` workers of `pool`; each
+ * takes the next chunk not yet taken when it is free. Results come back in file order.
+ */
 async function scanChunks(
   ctx: StitchContext,
   lookup: LookupTables,
   count: number,
   piece: number,
   pool: WorkerPool,
+  workers: number,
 ): Promise<ChunkResult[]> {
   const { localPath: path, localSize: fileSize } = ctx;
   // Chunks start on block multiples: where the local file is aligned with the reference (an
   // identical prefix, runs of zeros) a worker's first match then falls in step at once.
   const L = ctx.tables.blockSize;
-  const bounds = Array.from({ length: count + 1 }, (_, i) => (i === count ? fileSize : Math.floor((fileSize * i) / count / L) * L));
-  return Promise.all(
-    bounds.slice(0, -1).map(async (from, i): Promise<ChunkResult> => {
-      const to = bounds[i + 1];
-      if (i === 0) {
-        const matches = new MatchList();
-        const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece, ctx.progress);
-        return { from, to, matches, next };
-      }
-      const job: ScanJob = { kind: 'scan', path, fileSize, from, to, piece, tables: lookup, progress: ctx.progress };
-      const r = await pool.run<MatchArrays & { next: number; counters: ScanCounters }>(job);
-      addCounters(ctx.counters, r.counters);
-      return { from, to, matches: MatchList.fromArrays(r), next: r.next };
-    }),
-  );
+  const bound = (i: number) => (i === count ? fileSize : Math.floor((fileSize * i) / count / L) * L);
+  const results: ChunkResult[] = new Array(count);
+  let taken = 0;
+  let failed = false;
+  const take = () => (failed || taken === count ? -1 : taken++);
+  const here = async (from: number, to: number): Promise<ChunkResult> => {
+    const matches = new MatchList();
+    const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece, ctx.progress);
+    return { from, to, matches, next };
+  };
+  const onWorker = async (from: number, to: number): Promise<ChunkResult> => {
+    const job: ScanJob = { kind: 'scan', path, fileSize, from, to, piece, tables: lookup, progress: ctx.progress };
+    const r = await pool.run<MatchArrays & { next: number; counters: ScanCounters }>(job);
+    addCounters(ctx.counters, r.counters);
+    return { from, to, matches: MatchList.fromArrays(r), next: r.next };
+  };
+  const scanner = async (scan: (from: number, to: number) => Promise<ChunkResult>) => {
+    try {
+      for (let i = take(); i >= 0; i = take()) results[i] = await scan(bound(i), bound(i + 1));
+    } catch (err) {
+      failed = true;
+      throw err;
+    }
+  };
+  // The calling thread's scanner starts first, so it takes chunk 0 at once.
+  await Promise.all([scanner(here), ...Array.from({ length: workers }, () => scanner(onWorker))]);
+  return results;
 }
 
 interface StitchContext {
