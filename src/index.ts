@@ -14,9 +14,12 @@
  * await writeIndexFile(await buildIndex('v2.img'), 'v2.img.gosync');
  * const index = await readIndexFile('v2.img.gosync');
  * const source = fileSource('v2.img');
- * const stats = await patchFile({ local: 'v1.img', index, source, output: 'v1.img' });
- * await source.close();
- * console.log(`reused ${stats.reusedBytes} bytes, fetched ${stats.fetchedBytes}`);
+ * try {
+ *   const stats = await patchFile({ local: 'v1.img', index, source, output: 'v1.img' });
+ *   console.log(`reused ${stats.reusedBytes} bytes, fetched ${stats.fetchedBytes}`);
+ * } finally {
+ *   await source.close();
+ * }
  * ```
  * @packageDocumentation
  */

@@ -13,7 +13,7 @@ const UNITS: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2
 
 /** Parses a block size: a whole number, optionally with k, M, G (binary units). */
 export function blockSizeArg(value: string): number {
-  const m = /^(\d+)(?:([kKmMgGtT])(?:i?[bB])?)?$/.exec(value);
+  const m = /^(\d+)(?:([kKmMgGtT])i?[bB]?)?$/.exec(value);
   if (!m) throw new InvalidArgumentError('not a size (e.g. 8192, 64k, 1M).');
   const n = Number(m[1]) * (m[2] ? UNITS[m[2].toLowerCase()] : 1);
   if (!Number.isSafeInteger(n) || n < MIN_BLOCK_SIZE || n > MAX_BLOCK_SIZE) {

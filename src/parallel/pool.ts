@@ -33,6 +33,8 @@ export class WorkerPool {
   readonly #idle: Worker[] = [];
   readonly #all: Worker[] = [];
   readonly #queue: Pending[] = [];
+  /** The job each busy worker runs. */
+  readonly #busy = new Map<Worker, Pending>();
   #closed = false;
 
   constructor(size: number) {
@@ -46,7 +48,7 @@ export class WorkerPool {
 
   /** Starts every worker now rather than on first use, so they boot while the caller prepares work. */
   warm(): this {
-    while (this.#all.length < this.#size) this.#idle.push(this.#spawn());
+    while (!this.#closed && this.#all.length < this.#size) this.#idle.push(this.#spawn());
     return this;
   }
 
@@ -68,36 +70,13 @@ export class WorkerPool {
       if (!w && this.#all.length < this.#size) w = this.#spawn();
       if (!w) return;
       const p = this.#queue.shift()!;
-      const worker = w;
-      const onMessage = (msg: WorkerReply) => {
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-        this.#idle.push(worker);
-        if (msg.ok) p.resolve(msg.value);
-        else p.reject(msg.code ? errorFromCode(msg.code, msg.error ?? '') : new Error(msg.error));
-        this.#dispatch();
-      };
-      const onError = (err: Error) => {
-        worker.off('message', onMessage);
-        worker.off('exit', onExit);
-        const at = this.#all.indexOf(worker);
-        if (at >= 0) this.#all.splice(at, 1);
-        p.reject(err);
-        this.#dispatch();
-      };
-      // A worker that dies without an error event (killed, out of memory) must not leave its job hanging.
-      const onExit = (code: number) => onError(new Error(`a worker thread stopped (exit code ${code}) during a ${p.job.kind} job`));
-      worker.once('message', onMessage);
-      worker.once('error', onError);
-      worker.once('exit', onExit);
+      this.#busy.set(w, p);
       try {
-        worker.postMessage(p.job, p.transfer);
+        w.postMessage(p.job, p.transfer);
       } catch (err) {
         // A job that cannot be copied to the thread (a function in it, say) fails alone; the worker stays free.
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-        this.#idle.push(worker);
+        this.#busy.delete(w);
+        this.#idle.push(w);
         p.reject(new Error(`a ${p.job.kind} job cannot be sent to a worker thread: ${(err as Error).message}`));
       }
     }
@@ -106,7 +85,35 @@ export class WorkerPool {
   #spawn(): Worker {
     const w = new Worker(new URL('./worker.js', import.meta.url));
     this.#all.push(w);
+    w.on('message', (msg: WorkerReply) => {
+      const p = this.#busy.get(w);
+      this.#busy.delete(w);
+      this.#idle.push(w);
+      if (p) {
+        if (msg.ok) p.resolve(msg.value);
+        else p.reject(msg.code ? errorFromCode(msg.code, msg.error ?? '') : new Error(msg.error));
+      }
+      this.#dispatch();
+    });
+    // A worker that fails or ends (killed, out of memory, closed), busy or idle, leaves the pool
+    // and fails its job; the next job gets a new worker.
+    w.on('error', (err) => this.#lose(w, err));
+    w.on('exit', (code) => this.#lose(w, new Error(`a worker thread stopped (exit code ${code})`)));
     return w;
+  }
+
+  #lose(w: Worker, err: Error): void {
+    const p = this.#busy.get(w);
+    this.#busy.delete(w);
+    for (const list of [this.#all, this.#idle]) {
+      const at = list.indexOf(w);
+      if (at >= 0) list.splice(at, 1);
+    }
+    if (p) {
+      const what = this.#closed ? 'the worker pool closed' : err.message;
+      p.reject(new Error(`${what} during a ${p.job.kind} job`, { cause: err }));
+    }
+    this.#dispatch();
   }
 
   /**

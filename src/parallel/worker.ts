@@ -42,6 +42,8 @@ export interface VerifyJob extends Job {
   kind: 'verify';
   data: Uint8Array;
   firstBlock: number;
+  /** Where `data` starts in the file `name`, for messages. */
+  fileOffset: number;
   blockSize: number;
   hash: string;
   strongLength: number;
@@ -53,7 +55,7 @@ export interface VerifyJob extends Job {
 
 async function verifyJob(j: VerifyJob) {
   const hash = await loadStrongHash(j.hash);
-  verifyBlocks(j.data, j.firstBlock, j, hash, j.name, j.problem);
+  verifyBlocks(j.data, j.firstBlock, j, hash, j.name, j.problem, j.fileOffset);
   return null;
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { type FileHandle, lstat, open, readlink, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DeltasyncError, fsError } from '../errors/errors.js';
 
@@ -13,9 +13,14 @@ const TEMP_SUFFIX_BYTES = '.'.length + 12 + '.deltasync-tmp'.length;
  * target name is shortened in the temporary one, so that any name the folder takes works.
  */
 export function tempPathBeside(target: string): string {
-  let name = basename(target);
   const budget = NAME_MAX - 1 - TEMP_SUFFIX_BYTES;
-  while (Buffer.byteLength(name) > budget) name = [...name].slice(0, -1).join('');
+  let name = '';
+  let bytes = 0;
+  for (const ch of basename(target)) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > budget) break;
+    name += ch;
+  }
   return join(dirname(target), `.${name}.${randomBytes(6).toString('hex')}.deltasync-tmp`);
 }
 
@@ -47,13 +52,16 @@ export class AtomicFile {
     readonly target: string,
     readonly tempPath: string,
     readonly handle: FileHandle,
+    private readonly newMode: number | undefined,
   ) {}
 
   /**
    * Creates the temporary file beside `target`. A target that is a symbolic link is followed, so
-   * the file it points to is replaced and the link kept.
+   * the file it points to is replaced and the link kept. The result takes the permission bits of
+   * the target it replaces; a new file takes `mode` when given, else the usual mode under the
+   * umask.
    */
-  static async create(target: string): Promise<AtomicFile> {
+  static async create(target: string, mode?: number): Promise<AtomicFile> {
     const real = await followLinks(target);
     const existing = await stat(real).catch(() => undefined);
     if (existing && !existing.isFile()) {
@@ -66,22 +74,21 @@ export class AtomicFile {
     // Registered before it exists, so that a signal arriving meanwhile still removes it.
     live.add(tempPath);
     try {
-      // Private until commit gives it its final mode: the target may be a private file.
-      return new AtomicFile(real, tempPath, await open(tempPath, 'wx+', 0o600));
+      // Replacing a file: private until commit gives it that file's mode (it may be a private file).
+      const handle = await open(tempPath, 'wx+', existing ? 0o600 : (mode ?? 0o666));
+      return new AtomicFile(real, tempPath, handle, mode);
     } catch (err) {
       live.delete(tempPath);
       throw fsError(err, target, 'write');
     }
   }
 
-  /**
-   * Syncs the data, gives it the permission bits of the target it replaces (else `mode`, else
-   * those of a new file under the umask), and renames it into place.
-   */
-  async commit(mode?: number): Promise<void> {
+  /** Syncs the data, gives it its permission bits (see {@link AtomicFile.create}), and renames it into place. */
+  async commit(): Promise<void> {
     try {
-      const m = (await stat(this.target).then((s) => s.mode & 0o7777, () => undefined)) ?? mode ?? 0o666 & ~process.umask();
-      await this.handle.chmod(m);
+      const m = (await stat(this.target).then((s) => s.mode & 0o7777, () => undefined)) ?? this.newMode;
+      // Only when it differs: some file systems (vfat) refuse chmod.
+      if (m !== undefined && ((await this.handle.stat()).mode & 0o7777) !== m) await this.handle.chmod(m);
       await this.handle.sync();
       await this.handle.close();
       await rename(this.tempPath, this.target);
@@ -122,7 +129,8 @@ async function followLinks(path: string): Promise<string> {
   for (let hops = 0; hops < 40; hops++) {
     const st = await lstat(p).catch(() => undefined);
     if (!st?.isSymbolicLink()) return p;
-    p = resolve(dirname(p), await readlink(p));
+    // Relative to the folder the link really is in: its path may itself pass through links.
+    p = resolve(await realpath(dirname(p)), await readlink(p));
   }
   return p;
 }

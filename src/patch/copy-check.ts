@@ -17,7 +17,8 @@ const PROBLEM = 'changed since it was scanned';
 export interface CopyCheck {
   /** Whether `check` takes ownership of `data` (so the caller must not reuse the buffer). */
   readonly takesBuffers: boolean;
-  check(data: Uint8Array, firstBlock: number): Promise<void>;
+  /** Checks `data`, read from `fileOffset` of the local file, as blocks from `firstBlock` on. */
+  check(data: Uint8Array, firstBlock: number, fileOffset: number): Promise<void>;
   drain(): Promise<void>;
   close(): Promise<void>;
 }
@@ -27,7 +28,7 @@ export function copyCheck(index: BlockIndex, hash: StrongHash, local: string, co
   if (threads < 2 || copyBytes < POOL_FROM) {
     return {
       takesBuffers: false,
-      check: async (data, firstBlock) => verifyBlocks(data, firstBlock, index, hash, local, PROBLEM),
+      check: async (data, firstBlock, fileOffset) => verifyBlocks(data, firstBlock, index, hash, local, PROBLEM, fileOffset),
       drain: async () => {},
       close: async () => {},
     };
@@ -39,8 +40,8 @@ export function copyCheck(index: BlockIndex, hash: StrongHash, local: string, co
   const base = { kind: 'verify', blockSize: index.blockSize, hash: index.strongHash, strongLength: index.strongLength, weak, strong, name: local, problem: PROBLEM } as const;
   return {
     takesBuffers: true,
-    async check(data, firstBlock) {
-      const job: VerifyJob = { ...base, data, firstBlock };
+    async check(data, firstBlock, fileOffset) {
+      const job: VerifyJob = { ...base, data, firstBlock, fileOffset };
       const done = pool.run(job, [data.buffer as ArrayBuffer]);
       done.catch(() => {}); // observed in drain; keeps an early failure from going unhandled
       inFlight.push(done);

@@ -57,12 +57,22 @@ const COPY_PIECE = 4 * 1024 * 1024;
  * copied ones only by that digest: checking the written output block by block tells a local
  * file that changed since its scan (named, with the block) from an index at odds with itself.
  */
-async function explainFileHashMismatch(written: FileHandle, index: BlockIndex, hash: StrongHash, local: string, output: string): Promise<Error> {
+async function explainFileHashMismatch(
+  written: FileHandle,
+  index: BlockIndex,
+  plan: Plan,
+  hash: StrongHash,
+  local: string,
+  output: string,
+): Promise<Error> {
   const piece = Math.max(1, Math.floor(COPY_PIECE / index.blockSize)) * index.blockSize;
   try {
-    await forEachPiece(written, output, 0, index.fileSize, piece, 'was cut short while it was written', (data, offset) =>
-      verifyBlocks(data, offset / index.blockSize, index, hash, local, 'changed since it was scanned'),
-    );
+    for (const span of plan.spans) {
+      if (span.kind !== 'copy') continue; // fetched blocks were checked one by one
+      await forEachPiece(written, output, span.offset, span.offset + span.length, piece, 'was cut short while it was written', (data, offset) =>
+        verifyBlocks(data, offset / index.blockSize, index, hash, local, 'changed since it was scanned', span.localOffset + offset - span.offset),
+      );
+    }
   } catch (err) {
     return err as Error;
   }
@@ -84,8 +94,11 @@ async function explainFileHashMismatch(written: FileHandle, index: BlockIndex, h
  * ```ts
  * const index = await readIndexFile('app-2.0.bin.gosync');
  * const source = fileSource('/mnt/release/app-2.0.bin');
- * const stats = await patchFile({ local: 'app-1.0.bin', index, source, output: 'app-2.0.bin' });
- * await source.close();
+ * try {
+ *   const stats = await patchFile({ local: 'app-1.0.bin', index, source, output: 'app-2.0.bin' });
+ * } finally {
+ *   await source.close();
+ * }
  * ```
  */
 export async function patchFile(options: PatchOptions): Promise<PatchStats> {
@@ -93,7 +106,9 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   checkPath('local', local);
   checkPath('output', output);
   checkIndex(index);
-  if (typeof source?.fetch !== 'function') throw new ArgumentError('patch needs a block source (source.fetch)');
+  if (typeof source?.fetch !== 'function' || typeof source.prepare !== 'function') {
+    throw new ArgumentError('patch needs a block source (with prepare, fetch and close)');
+  }
   const started = performance.now();
   // Before any work: a source that cannot be read fails now, not after a long scan.
   await source.prepare();
@@ -112,7 +127,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const fetches = plan.spans.filter((s) => s.kind === 'fetch');
   // A new output takes the local file's permission bits (an existing one keeps its own).
   const localMode = await stat(local).then((st) => st.mode & 0o7777, () => undefined);
-  const out = await AtomicFile.create(output);
+  const out = await AtomicFile.create(output, localMode);
   let localFh: FileHandle | undefined;
   let fetched: AsyncIterator<Uint8Array> | undefined;
   // With a whole-file digest to check at the end, copies need no check of their own.
@@ -154,14 +169,14 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
         await readExactly(localFh!, data, n, span.localOffset + o, local, 'shrank since it was scanned', (m) => new VerificationError(m));
         // Written before the check ends: the output is a temporary file until everything passed.
         await write(data, span.offset + o);
-        await copies?.check(data, (span.offset + o) / index.blockSize);
+        await copies?.check(data, (span.offset + o) / index.blockSize, span.localOffset + o);
       }
     }
     await fetched.return?.();
     await copies?.drain();
     if (fileHasher) {
       const digest = fileHasher.digest();
-      if (Buffer.compare(digest, index.fileHash!.digest) !== 0) throw await explainFileHashMismatch(out.handle, index, hash, local, output);
+      if (Buffer.compare(digest, index.fileHash!.digest) !== 0) throw await explainFileHashMismatch(out.handle, index, plan, hash, local, output);
     }
   } catch (err) {
     await fetched?.return?.().catch(() => {}); // lets the source release what it holds
@@ -171,7 +186,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     await copies?.close(); // first: workers left running would keep the process alive
     await localFh?.close();
   }
-  await out.commit(localMode);
+  await out.commit();
   return {
     fileSize: index.fileSize,
     reusedBytes: plan.reusedBytes,

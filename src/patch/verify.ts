@@ -6,7 +6,8 @@ import type { BlockIndex } from '../index/block-index.js';
 /**
  * Checks whole blocks held in `data` (block `firstBlock` at `data[0]`) against the index, weak
  * sum and strong digest both. Throws a {@link VerificationError} naming `name`, the block and its
- * offset at the first that differs.
+ * offset in `name` (where `data` starts at `fileOffset`: by default the block's own offset in
+ * the reference) at the first that differs.
  */
 export function verifyBlocks(
   data: Uint8Array,
@@ -15,6 +16,7 @@ export function verifyBlocks(
   hash: StrongHash,
   name: string,
   problem = 'does not match the index',
+  fileOffset = firstBlock * index.blockSize,
 ): void {
   const L = index.blockSize;
   const sl = index.strongLength;
@@ -26,7 +28,7 @@ export function verifyBlocks(
       for (let i = 0; i < sl && ok; i++) ok = d[i] === index.strong[k * sl + i];
     }
     if (!ok) {
-      throw new VerificationError(`${name}: block ${k} at offset ${k * L} ${problem} (${hash.name} differs)`);
+      throw new VerificationError(`${name}: block ${k} at offset ${fileOffset + off} ${problem} (${hash.name} differs)`);
     }
   }
 }

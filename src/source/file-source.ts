@@ -10,7 +10,12 @@ import type { BlockSource } from './block-source.js';
  *
  * @example
  * ```ts
- * await patchFile({ local: 'old.bin', index, source: fileSource('/mnt/share/new.bin'), output: 'new.bin' });
+ * const source = fileSource('/mnt/share/new.bin');
+ * try {
+ *   await patchFile({ local: 'old.bin', index, source, output: 'new.bin' });
+ * } finally {
+ *   await source.close(); // the file is open from prepare() on
+ * }
  * ```
  */
 export function fileSource(path: string): BlockSource {

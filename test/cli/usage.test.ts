@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { cli } from './run-cli.js';
+import { InvalidArgumentError } from 'commander';
+import { blockSizeArg } from '../../src/cli/options.js';
 
 const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -52,3 +54,9 @@ for (const [what, args, message] of usageErrors) {
     assert.equal(r.stdout, '');
   });
 }
+
+test('block sizes are read with binary units: k, K, Ki, KiB, M, MiB, MB', () => {
+  const cases: [string, number][] = [['8192', 8192], ['64k', 65536], ['64K', 65536], ['64Ki', 65536], ['64KiB', 65536], ['1M', 1 << 20], ['1Mi', 1 << 20], ['1MiB', 1 << 20], ['1MB', 1 << 20], ['16M', 16 << 20]];
+  for (const [text, n] of cases) assert.equal(blockSizeArg(text), n, text);
+  for (const text of ['1G', '0', '511', '17M', '1.5k', 'k', '-1']) assert.throws(() => blockSizeArg(text), InvalidArgumentError, text);
+});

@@ -50,4 +50,6 @@ test('an unknown index format', async () => {
 test('a patch without a block source', async () => {
   const noSource = {} as BlockSource;
   await assert.rejects(patchFile({ local: t.path('ref'), index, source: noSource, output: t.path('out') }), isArgumentError(/needs a block source/));
+  const withoutPrepare = { name: 'old-style', fetch: fileSource(t.path('ref')).fetch, close: async () => {} } as unknown as BlockSource;
+  await assert.rejects(patchFile({ local: t.path('ref'), index, source: withoutPrepare, output: t.path('out') }), isArgumentError(/with prepare, fetch and close/));
 });

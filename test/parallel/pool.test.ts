@@ -13,6 +13,7 @@ function emptyVerify(): VerifyJob {
     kind: 'verify',
     data: new Uint8Array(0),
     firstBlock: 0,
+    fileOffset: 0,
     blockSize: 1024,
     hash: 'md5',
     strongLength: 16,
@@ -57,7 +58,7 @@ test('an error of ours keeps its class across the thread boundary', async () => 
 
 // A worker left alive keeps the process from exiting, which hangs a test run forever: the
 // scenario runs in a child process that must end by itself.
-test('close with jobs running and waiting: every job rejects, later jobs are refused, no worker starts, the process exits', async () => {
+test('close with jobs running and waiting: every job rejects, later jobs and warm() are refused, no worker starts, the process exits', async () => {
   const script = `
     import { WorkerPool } from ${JSON.stringify(POOL_MODULE)};
     const pool = new WorkerPool(1);
@@ -65,6 +66,7 @@ test('close with jobs running and waiting: every job rejects, later jobs are ref
     const running = outcome(pool.run({ kind: 'no-such-job' }));
     const waiting = [1, 2, 3].map(() => outcome(pool.run({ kind: 'no-such-job' })));
     await pool.close();
+    pool.warm(); // starts nothing now
     const late = await outcome(pool.run({ kind: 'no-such-job' }));
     console.log(JSON.stringify([await running, ...(await Promise.all(waiting)), late]));
   `;

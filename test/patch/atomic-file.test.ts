@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DeltasyncError } from '../../src/errors/errors.js';
@@ -58,11 +58,11 @@ test('a symbolic link is followed: the file it points to is replaced, the link k
 });
 
 test('a new file takes the given mode; a replaced one keeps its own', async () => {
-  const f = await AtomicFile.create(t.path('fresh'));
-  await f.commit(0o600);
+  const f = await AtomicFile.create(t.path('fresh'), 0o600);
+  await f.commit();
   assert.equal((await lstat(t.path('fresh'))).mode & 0o777, 0o600);
-  const g = await AtomicFile.create(t.path('fresh'));
-  await g.commit(0o644);
+  const g = await AtomicFile.create(t.path('fresh'), 0o644);
+  await g.commit();
   assert.equal((await lstat(t.path('fresh'))).mode & 0o777, 0o600);
 });
 
@@ -85,11 +85,33 @@ test('a FIFO, device or socket at the target is refused, never replaced', async 
   assert.deepEqual(await temps(), []);
 });
 
-test('the temporary file is private while it is written; a new target then gets the umask mode', async () => {
+test('a temporary file that will replace a file is private while it is written', async () => {
+  await writeFile(t.path('private'), 'secret', { mode: 0o640 });
+  await chmod(t.path('private'), 0o640);
   const f = await AtomicFile.create(t.path('private'));
   assert.equal((await lstat(f.tempPath)).mode & 0o777, 0o600);
   await f.commit();
-  assert.equal((await lstat(t.path('private'))).mode & 0o777, 0o666 & ~process.umask());
+  assert.equal((await lstat(t.path('private'))).mode & 0o777, 0o640);
+});
+
+test('a new file without a mode gets the mode any new file gets here (the umask)', async () => {
+  await writeFile(t.path('usual'), '');
+  const f = await AtomicFile.create(t.path('new-usual'));
+  await f.commit();
+  assert.equal((await lstat(t.path('new-usual'))).mode & 0o777, (await lstat(t.path('usual'))).mode & 0o777);
+});
+
+test('a relative link in a folder reached through a link is resolved where the link really is', async () => {
+  // via/alias → via/real/dir, and via/real/dir/out → ../target, which the kernel reads as via/real/target.
+  await mkdir(t.path('via/real/dir'), { recursive: true });
+  await symlink(t.path('via/real/dir'), t.path('via/alias'));
+  await symlink('../target', t.path('via/real/dir/out'));
+  const f = await AtomicFile.create(t.path('via/alias/out'));
+  await f.handle.writeFile('through');
+  await f.commit();
+  assert.equal(await readFile(t.path('via/real/target'), 'utf8'), 'through');
+  assert.equal(await readFile(t.path('via/alias/out'), 'utf8'), 'through');
+  await assert.rejects(readFile(t.path('via/target')), { code: 'ENOENT' });
 });
 
 test('a target whose name is as long as a name can be still works (the temporary name is shortened)', async () => {

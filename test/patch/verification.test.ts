@@ -77,18 +77,20 @@ for (const fileHash of [undefined, 'sha256']) {
 
 test('a local file changed after its scan: VerificationError naming it (go-sync index: block by block)', async () => {
   const refPath = await t.write('ref-changed', ref);
-  const localPath = await t.write('local-changed', ref);
+  // The local copy holds the reference 100 bytes in: messages give offsets in the local file.
+  const shifted = concat(seededBytes(9, 100), ref);
+  const localPath = await t.write('local-changed', shifted);
   const index = await buildIndex(refPath, { blockSize: L });
   const plan = makePlan(index, (await scanFile(localPath, index, { threads: 1 })).blockOffsets);
-  const changed = ref.slice();
-  changed[2 * L + 5] ^= 0xff;
+  const changed = shifted.slice();
+  changed[100 + 2 * L + 5] ^= 0xff;
   await writeFile(localPath, changed);
   const out = t.path('out-changed');
   const source = fileSource(refPath);
   await assert.rejects(patchFile({ local: localPath, index, source, output: out, plan }), (err: unknown) => {
     assert.ok(err instanceof VerificationError, String(err));
     assert.ok(err.message.includes(localPath), err.message);
-    assert.match(err.message, /block 2 at offset 2048 changed since it was scanned/);
+    assert.match(err.message, /block 2 at offset 2148 changed since it was scanned/);
     return true;
   });
   await source.close();
@@ -98,18 +100,20 @@ test('a local file changed after its scan: VerificationError naming it (go-sync 
 
 test('a local file changed after its scan: the whole-file hash catches it (deltasync index)', async () => {
   const refPath = await t.write('ref-changed2', ref);
-  const localPath = await t.write('local-changed2', ref);
+  // The local copy holds the reference 100 bytes in: messages give offsets in the local file.
+  const shifted = concat(seededBytes(9, 100), ref);
+  const localPath = await t.write('local-changed2', shifted);
   const index = await buildIndex(refPath, { blockSize: L, fileHash: 'sha256' });
   const plan = makePlan(index, (await scanFile(localPath, index, { threads: 1 })).blockOffsets);
-  const changed = ref.slice();
-  changed[2 * L + 5] ^= 0xff;
+  const changed = shifted.slice();
+  changed[100 + 2 * L + 5] ^= 0xff;
   await writeFile(localPath, changed);
   const out = t.path('out-changed2');
   const source = fileSource(refPath);
   await assert.rejects(patchFile({ local: localPath, index, source, output: out, plan }), (err: unknown) => {
     // The whole-file digest differs; checking block by block then names the local file and the block.
     assert.ok(err instanceof VerificationError, String(err));
-    assert.equal(err.message, `${localPath}: block 2 at offset ${2 * L} changed since it was scanned (md5 differs)`);
+    assert.equal(err.message, `${localPath}: block 2 at offset ${100 + 2 * L} changed since it was scanned (md5 differs)`);
     return true;
   });
   await source.close();
