@@ -36,6 +36,7 @@ export function diffCommand(out: Output): Command {
           weakHits: s.weakHits,
           weakHitRate: s.comparisons ? s.weakHits / s.comparisons : 0,
           strongHits: s.strongHits,
+          weakErrorRate: s.weakHits ? (s.weakHits - s.strongHits) / s.weakHits : 0,
           threads: s.threads,
           milliseconds: millis(s.milliseconds),
           mbPerSecond: mbPerSecond(s.localSize, s.milliseconds),
@@ -50,6 +51,8 @@ export function diffCommand(out: Output): Command {
           ['Weak hits', count(s.weakHits)],
           ['Weak hit rate', `${s.comparisons ? ((100 * s.weakHits) / s.comparisons).toFixed(4) : '0'}%`],
           ['Strong hits', count(s.strongHits)],
+          // go-sync's "weak hash error rate": weak hits whose strong hash then differed.
+          ['Weak error rate', `${s.weakHits ? ((100 * (s.weakHits - s.strongHits)) / s.weakHits).toFixed(2) : '0.00'}%`],
           ['Threads', String(s.threads)],
           ['Time', `${(s.milliseconds / 1000).toFixed(3)} s, ${rate(s.localSize, s.milliseconds)} over ${bytes(s.localSize)}`],
         ]),

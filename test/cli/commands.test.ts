@@ -46,7 +46,7 @@ test('b is build; -o, --hash and --json choose the deltasync format', async () =
 test('diff prints go-sync diff fields, and the same as JSON', async () => {
   const text = await cli(['diff', t.path('old'), t.path('ref.gosync'), '--threads', '1']);
   assert.equal(text.code, 0, text.stderr);
-  for (const label of ['Block size', 'Blocks', 'Matched blocks', 'Matched bytes', 'Bytes to fetch', 'Comparisons', 'Weak hits', 'Weak hit rate', 'Strong hits', 'Time']) {
+  for (const label of ['Block size', 'Blocks', 'Matched blocks', 'Matched bytes', 'Bytes to fetch', 'Comparisons', 'Weak hits', 'Weak hit rate', 'Strong hits', 'Weak error rate', 'Time']) {
     assert.match(text.stdout, new RegExp(`^${label}:`, 'm'));
   }
   const j = JSON.parse((await cli(['--json', 'diff', t.path('old'), t.path('ref.gosync')])).stdout);
@@ -54,6 +54,7 @@ test('diff prints go-sync diff fields, and the same as JSON', async () => {
   assert.ok(j.matchedBlocks > 200 && j.matchedBlocks < 293, `matched ${j.matchedBlocks}`);
   assert.equal(j.matchedBytes + j.fetchBytes, ref.length);
   assert.ok(j.strongHits >= j.matchedBlocks);
+  assert.equal(j.weakErrorRate, (j.weakHits - j.strongHits) / j.weakHits);
   assert.match(text.stdout, new RegExp(`Matched blocks: +${j.matchedBlocks} `));
 });
 
