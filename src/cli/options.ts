@@ -41,5 +41,6 @@ function threadsArg(value: string): number {
 
 /** Adds `--threads` to a command. */
 export function withThreads(cmd: Command): Command {
-  return cmd.option('--threads <n>', `worker threads (default: all ${availableParallelism()} cores)`, threadsArg);
+  // -p as in go-sync, where it sets the number of matchers.
+  return cmd.option('-p, --threads <n>', `worker threads (default: all ${availableParallelism()} cores)`, threadsArg);
 }

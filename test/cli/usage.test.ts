@@ -38,6 +38,7 @@ const usageErrors: [string, string[], RegExp][] = [
   ['standard output as the patch result', ['patch', 'a', 'b', 'c', '-o', '-'], /not to standard output/],
   ['a block size that is not a number', ['build', 'x', '-b', 'lots'], /not a size/],
   ['zero threads', ['diff', 'a', 'b', '--threads', '0'], /must be from 1 to 256/],
+  ['zero threads with -p (as in go-sync)', ['diff', 'a', 'b', '-p', '0'], /must be from 1 to 256/],
   ['an unknown hash', ['build', 'x', '--hash', 'crc32'], /crc32.*invalid|Allowed choices/],
   ['two different outputs', ['patch', 'a', 'b', 'c', 'd', '-o', 'e'], /two outputs given/],
   ['a strong length of 0', ['build', 'x', '--hash', 'sha256', '--strong-length', '0'], /strong length 0 is out of range/],
