@@ -44,6 +44,7 @@ import {
   writeFile,
 } from './common.js';
 import { parallelHeadroom } from './headroom.js';
+import { peerVersion, runDeltasync, runProcess } from './peers.js';
 
 const QUICK = process.argv.includes('--quick');
 const P = availableParallelism();
@@ -582,6 +583,54 @@ async function readCase(rows: Row[], f: FileSet, runs: number, tag: string): Pro
   rows.push({ name: `read ${tag} (page cache, 4 MiB reads)`, value: fixed(mbps(size, median(ms)), 0), unit: 'MB/s', others: ms.others, notes: `${spread(size, ms)}; one buffer reused: I/O ceiling` });
 }
 
+/**
+ * deltasync against zsync, whole processes (start-up included) on the same files: index build
+ * (zsyncmake computes an MD4 per block and a SHA-1 of the file) and the client's scan of a seed
+ * file. The zsync client is pointed at a URL that refuses connections (127.0.0.1:9), so it scans
+ * the seed, writes what it found, and stops when it would download: its time is the scan's.
+ */
+async function peerCases(rows: Row[], f: FileSet, runs: number, tag: string, tmp: ReturnType<typeof tempFolder>): Promise<void> {
+  const zsync = peerVersion('zsync');
+  const zsyncmake = peerVersion('zsyncmake');
+  if (!zsync || !zsyncmake) {
+    rows.push({ name: 'zsync', value: '-', unit: '', notes: 'not installed (Debian: apt-get install zsync); peer rows skipped' });
+    return;
+  }
+  progress(`peers ${tag}`);
+  const zs = tmp.path('ref.zsync');
+  const gs = tmp.path('ref-cli.gosync');
+  const zsOut = tmp.path('zsync-out');
+  const makeZsync = () => runProcess('zsyncmake', ['-b', String(L), '-u', 'http://127.0.0.1:9/ref', '-o', zs, f.ref]);
+  const build = (threads: number) => () => runDeltasync(['build', f.ref, '-o', gs, '--threads', String(threads)]);
+  await makeZsync();
+  await build(1)();
+  // zsync exits 2 when it cannot download the rest, 0 if the seed held everything.
+  const zsyncScan = (seed: string) => () => runProcess('zsync', ['-q', '-i', seed, '-o', zsOut, zs], [0, 2]);
+  const diff = (seed: string, threads: number) => () => runDeltasync(['diff', seed, gs, '--threads', String(threads)]);
+  const [zm, b1, bP] = await interleaved(runs, [makeZsync, build(1), build(P)]);
+  const [zFew, d1Few, dPFew, zOld, d1Old, dPOld] = await interleaved(runs, [
+    zsyncScan(f.few),
+    diff(f.few, 1),
+    diff(f.few, P),
+    zsyncScan(f.old),
+    diff(f.old, 1),
+    diff(f.old, P),
+  ]);
+  // No "others" column here: the processes measured are themselves other processes.
+  const row = (name: string, ms: Runs, notes: string): Row => ({ name, value: fixed(mbps(f.size, median(ms)), 0), unit: 'MB/s', notes: `${spread(f.size, ms)}; ${notes}` });
+  rows.push(
+    row(`peer: zsyncmake -b ${L}, ${tag}`, zm, `${zsyncmake}; MD4 per block + SHA-1 of the file; whole process`),
+    row(`deltasync build, ${tag}, 1 thread`, b1, 'md5 per block; whole process (node start included)'),
+    row(`deltasync build, ${tag}, ${P} threads`, bP, 'whole process, workers started'),
+    row(`peer: zsync client, seed with few matches, ${tag}`, zFew, `${zsync}; scan of the seed and writing what it found`),
+    row(`deltasync diff, few matches, ${tag}, 1 thread`, d1Few, 'whole process'),
+    row(`deltasync diff, few matches, ${tag}, ${P} threads`, dPFew, 'whole process, workers started'),
+    row(`peer: zsync client, mostly matching seed, ${tag}`, zOld, 'scan of the seed and writing what it found'),
+    row(`deltasync diff, mostly matching, ${tag}, 1 thread`, d1Old, 'whole process'),
+    row(`deltasync diff, mostly matching, ${tag}, ${P} threads`, dPOld, 'whole process, workers started'),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -634,6 +683,7 @@ async function main(): Promise<void> {
       await scanCases(rowsBig, big, 5, '256 MiB');
       await buildCases(rowsBig, big, 5, '256 MiB', true);
       await patchCases(rowsBig, big, 3, '256 MiB', out);
+      await peerCases(section('Against peers: whole processes on the 256 MiB files (median of runs)'), big, 3, '256 MiB', tmp);
     }
   } finally {
     tmp.remove();
