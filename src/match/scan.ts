@@ -8,9 +8,9 @@ import { progressCounter, type ProgressCallback, reportProgress } from '../util/
 import { type BlockIndex, blockLength, checkIndex } from '../index/block-index.js';
 import { buildLookup, type LookupTables } from '../index/lookup.js';
 import { WorkerPool } from '../parallel/pool.js';
-import type { ScanJob } from '../parallel/worker.js';
 import { assignBlocks } from './assign.js';
-import { addCounters, type MatchArrays, MatchList, newCounters, type ScanCounters } from './match-list.js';
+import { MatchList, newCounters, type ScanCounters } from './match-list.js';
+import { CHUNKS_PER_THREAD, MIN_CHUNK, scanInParallel, type StitchContext } from './parallel-scan.js';
 import { isShortBlockAt, type ScanTables, scanTables } from './scan-buffer.js';
 import { SCAN_PIECE, scanFileRange } from './scan-range.js';
 
@@ -64,13 +64,6 @@ export interface ScanResult {
   stats: ScanStats;
 }
 
-interface ChunkResult {
-  from: number;
-  to: number;
-  matches: MatchList;
-  next: number;
-}
-
 /**
  * Scans a local file against an index and reports, for every reference block, where the local
  * file holds it. Large files are split into chunks scanned by worker threads in parallel; the
@@ -117,7 +110,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
       await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece, progress);
     } else {
       const ctx: StitchContext = { fh, localPath, localSize, tables, hash, counters, matches, progress };
-      await stitch(await scanChunks(ctx, lookup, chunkCount, piece, pool, Math.min(workers, pool.size)), ctx);
+      await scanInParallel(ctx, lookup, chunkCount, piece, pool, Math.min(workers, pool.size));
     }
     stopReporting(true);
     await findTailAtEnd(fh, localPath, localSize, tables, hash, matches, counters);
@@ -143,108 +136,6 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     stopReporting(false);
     await fh.close();
     await ownPool?.close();
-  }
-}
-
-/** Chunks per scanning thread in a parallel scan. */
-const CHUNKS_PER_THREAD = 4;
-/** Chunks are at least this long (or `minChunk`, if less). */
-const MIN_CHUNK = 4 * 1024 * 1024;
-
-/**
- * Scans `count` chunks of the file, on the calling thread and `workers` workers of `pool`; each
- * takes the next chunk not yet taken when it is free. Results come back in file order.
- */
-async function scanChunks(
-  ctx: StitchContext,
-  lookup: LookupTables,
-  count: number,
-  piece: number,
-  pool: WorkerPool,
-  workers: number,
-): Promise<ChunkResult[]> {
-  const { localPath: path, localSize: fileSize } = ctx;
-  // Chunks start on block multiples: where the local file is aligned with the reference (an
-  // identical prefix, runs of zeros) a worker's first match then falls in step at once.
-  const L = ctx.tables.blockSize;
-  const bound = (i: number) => (i === count ? fileSize : Math.floor((fileSize * i) / count / L) * L);
-  const results: ChunkResult[] = new Array(count);
-  let taken = 0;
-  let failed = false;
-  const take = () => (failed || taken === count ? -1 : taken++);
-  const here = async (from: number, to: number): Promise<ChunkResult> => {
-    const matches = new MatchList();
-    const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece, ctx.progress);
-    return { from, to, matches, next };
-  };
-  const onWorker = async (from: number, to: number): Promise<ChunkResult> => {
-    const job: ScanJob = { kind: 'scan', path, fileSize, from, to, piece, tables: lookup, progress: ctx.progress };
-    const r = await pool.run<MatchArrays & { next: number; counters: ScanCounters }>(job);
-    addCounters(ctx.counters, r.counters);
-    return { from, to, matches: MatchList.fromArrays(r), next: r.next };
-  };
-  const scanner = async (scan: (from: number, to: number) => Promise<ChunkResult>) => {
-    try {
-      for (let i = take(); i >= 0; i = take()) results[i] = await scan(bound(i), bound(i + 1));
-    } catch (err) {
-      failed = true;
-      throw err;
-    }
-  };
-  // The calling thread's scanner starts first, so it takes chunk 0 at once.
-  await Promise.all([scanner(here), ...Array.from({ length: workers }, () => scanner(onWorker))]);
-  return results;
-}
-
-interface StitchContext {
-  progress: BigInt64Array;
-  fh: FileHandle;
-  localPath: string;
-  localSize: number;
-  tables: ScanTables;
-  hash: StrongHash;
-  counters: ScanCounters;
-  matches: MatchList;
-}
-
-/**
- * Joins chunk results into the single-threaded result. A worker started at its chunk's first
- * offset, but the single-threaded scan may arrive there later (a match before the boundary jumped
- * over it). Both agree from the first offset that both examine, because a decision depends only
- * on the bytes at that offset; until then, the main thread re-scans the few offsets in question.
- */
-async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> {
-  const { tables, matches } = ctx;
-  // Short-block finds are recorded without moving the scan: they never start a jump.
-  const tail = tables.shortLength ? tables.blockCount - 1 : -1;
-  let next = 0;
-  for (const chunk of chunks) {
-    if (next >= chunk.to) continue;
-    const m = chunk.matches;
-    let q = next;
-    let j = 0;
-    // Re-scans grow, so that data where the two never fall into step (a run of identical blocks
-    // not aligned with the chunk start) costs a few reads, not one per block.
-    let span = tables.blockSize;
-    for (;;) {
-      // Drop what the worker found before q, with any short-block find anchored on it.
-      while (j < m.length && (m.pos[j] < q || (m.block[j] === tail && j > 0 && m.pos[j - 1] < q))) j++;
-      // The last full match the worker made before q: is q inside the block it jumped over?
-      let last = j - 1;
-      while (last >= 0 && m.block[last] === tail) last--;
-      const target = last >= 0 ? m.pos[last] + tables.blockSize : -1;
-      if (target <= q) break;
-      const to = Math.min(Math.max(target, q + span), chunk.to);
-      q = await scanFileRange(ctx.fh, ctx.localPath, ctx.localSize, tables, ctx.hash, q, to, matches, ctx.counters);
-      if (q >= chunk.to) break;
-      span *= 2;
-    }
-    if (q >= chunk.to) {
-      next = q;
-      continue;
-    }
-    matches.append(m, j);
-    next = chunk.next;
   }
 }
 

@@ -1,0 +1,133 @@
+import type { FileHandle } from 'node:fs/promises';
+import type { StrongHash } from '../checksum/strong-hash.js';
+import type { LookupTables } from '../index/lookup.js';
+import type { WorkerPool } from '../parallel/pool.js';
+import type { ScanJob } from '../parallel/worker.js';
+import { addCounters, type MatchArrays, MatchList, type ScanCounters } from './match-list.js';
+import type { ScanTables } from './scan-buffer.js';
+import { scanFileRange } from './scan-range.js';
+
+interface ChunkResult {
+  from: number;
+  to: number;
+  matches: MatchList;
+  next: number;
+}
+
+/** Chunks per scanning thread in a parallel scan. */
+export const CHUNKS_PER_THREAD = 4;
+/** Chunks are at least this long (or `minChunk`, if less). */
+export const MIN_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Scans `count` chunks of the file, on the calling thread and `workers` workers of `pool`; each
+ * takes the next chunk not yet taken when it is free. Results come back in file order.
+ */
+async function scanChunks(
+  ctx: StitchContext,
+  lookup: LookupTables,
+  count: number,
+  piece: number,
+  pool: WorkerPool,
+  workers: number,
+): Promise<ChunkResult[]> {
+  const { localPath: path, localSize: fileSize } = ctx;
+  // Chunks start on block multiples: where the local file is aligned with the reference (an
+  // identical prefix, runs of zeros) a worker's first match then falls in step at once.
+  const L = ctx.tables.blockSize;
+  const bound = (i: number) => (i === count ? fileSize : Math.floor((fileSize * i) / count / L) * L);
+  const results: ChunkResult[] = new Array(count);
+  let taken = 0;
+  let failed = false;
+  const take = () => (failed || taken === count ? -1 : taken++);
+  const here = async (from: number, to: number): Promise<ChunkResult> => {
+    const matches = new MatchList();
+    const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece, ctx.progress);
+    return { from, to, matches, next };
+  };
+  const onWorker = async (from: number, to: number): Promise<ChunkResult> => {
+    const job: ScanJob = { kind: 'scan', path, fileSize, from, to, piece, tables: lookup, progress: ctx.progress };
+    const r = await pool.run<MatchArrays & { next: number; counters: ScanCounters }>(job);
+    addCounters(ctx.counters, r.counters);
+    return { from, to, matches: MatchList.fromArrays(r), next: r.next };
+  };
+  const scanner = async (scan: (from: number, to: number) => Promise<ChunkResult>) => {
+    try {
+      for (let i = take(); i >= 0; i = take()) results[i] = await scan(bound(i), bound(i + 1));
+    } catch (err) {
+      failed = true;
+      throw err;
+    }
+  };
+  // The calling thread's scanner starts first, so it takes chunk 0 at once.
+  await Promise.all([scanner(here), ...Array.from({ length: workers }, () => scanner(onWorker))]);
+  return results;
+}
+
+/** What the parallel scan works on, and where the stitched result goes. */
+export interface StitchContext {
+  progress: BigInt64Array;
+  fh: FileHandle;
+  localPath: string;
+  localSize: number;
+  tables: ScanTables;
+  hash: StrongHash;
+  counters: ScanCounters;
+  matches: MatchList;
+}
+
+/**
+ * Joins chunk results into the single-threaded result. A worker started at its chunk's first
+ * offset, but the single-threaded scan may arrive there later (a match before the boundary jumped
+ * over it). Both agree from the first offset that both examine, because a decision depends only
+ * on the bytes at that offset; until then, the main thread re-scans the few offsets in question.
+ */
+async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> {
+  const { tables, matches } = ctx;
+  // Short-block finds are recorded without moving the scan: they never start a jump.
+  const tail = tables.shortLength ? tables.blockCount - 1 : -1;
+  let next = 0;
+  for (const chunk of chunks) {
+    if (next >= chunk.to) continue;
+    const m = chunk.matches;
+    let q = next;
+    let j = 0;
+    // Re-scans grow, so that data where the two never fall into step (a run of identical blocks
+    // not aligned with the chunk start) costs a few reads, not one per block.
+    let span = tables.blockSize;
+    for (;;) {
+      // Drop what the worker found before q, with any short-block find anchored on it.
+      while (j < m.length && (m.pos[j] < q || (m.block[j] === tail && j > 0 && m.pos[j - 1] < q))) j++;
+      // The last full match the worker made before q: is q inside the block it jumped over?
+      let last = j - 1;
+      while (last >= 0 && m.block[last] === tail) last--;
+      const target = last >= 0 ? m.pos[last] + tables.blockSize : -1;
+      if (target <= q) break;
+      const to = Math.min(Math.max(target, q + span), chunk.to);
+      q = await scanFileRange(ctx.fh, ctx.localPath, ctx.localSize, tables, ctx.hash, q, to, matches, ctx.counters);
+      if (q >= chunk.to) break;
+      span *= 2;
+    }
+    if (q >= chunk.to) {
+      next = q;
+      continue;
+    }
+    matches.append(m, j);
+    next = chunk.next;
+  }
+}
+
+/**
+ * Scans the file in `count` chunks on the calling thread and `workers` workers of `pool`, then
+ * stitches the chunk results into `ctx.matches`: exactly what a single-threaded scan finds.
+ */
+export async function scanInParallel(
+  ctx: StitchContext,
+  lookup: LookupTables,
+  count: number,
+  piece: number,
+  pool: WorkerPool,
+  workers: number,
+): Promise<void> {
+  await stitch(await scanChunks(ctx, lookup, count, piece, pool, workers), ctx);
+}
