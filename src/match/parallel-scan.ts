@@ -20,17 +20,18 @@ export const CHUNKS_PER_THREAD = 4;
 export const MIN_CHUNK = 4 * 1024 * 1024;
 
 /**
- * Scans `count` chunks of the file, on the calling thread and `workers` workers of `pool`; each
- * takes the next chunk not yet taken when it is free. Results come back in file order.
+ * Scans the file in `count` chunks on the calling thread and `workers` workers of `pool` (each
+ * takes the next chunk not yet taken when it is free), then stitches the chunk results into
+ * `ctx.matches`: exactly what a single-threaded scan finds.
  */
-async function scanChunks(
+export async function scanInParallel(
   ctx: StitchContext,
   lookup: LookupTables,
   count: number,
   piece: number,
   pool: WorkerPool,
   workers: number,
-): Promise<ChunkResult[]> {
+): Promise<void> {
   const { localPath: path, localSize: fileSize } = ctx;
   // Chunks start on block multiples: where the local file is aligned with the reference (an
   // identical prefix, runs of zeros) a worker's first match then falls in step at once.
@@ -61,7 +62,7 @@ async function scanChunks(
   };
   // The calling thread's scanner starts first, so it takes chunk 0 at once.
   await Promise.all([scanner(here), ...Array.from({ length: workers }, () => scanner(onWorker))]);
-  return results;
+  await stitch(results, ctx);
 }
 
 /** What the parallel scan works on, and where the stitched result goes. */
@@ -115,19 +116,4 @@ async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> 
     matches.append(m, j);
     next = chunk.next;
   }
-}
-
-/**
- * Scans the file in `count` chunks on the calling thread and `workers` workers of `pool`, then
- * stitches the chunk results into `ctx.matches`: exactly what a single-threaded scan finds.
- */
-export async function scanInParallel(
-  ctx: StitchContext,
-  lookup: LookupTables,
-  count: number,
-  piece: number,
-  pool: WorkerPool,
-  workers: number,
-): Promise<void> {
-  await stitch(await scanChunks(ctx, lookup, count, piece, pool, workers), ctx);
 }

@@ -50,7 +50,10 @@ export interface PatchStats {
   milliseconds: number;
 }
 
-const COPY_PIECE = 4 * 1024 * 1024;
+/** Bytes of copies read (and checked) at a time: 4 MiB in whole blocks, at least one block. */
+function copyPiece(blockSize: number): number {
+  return Math.max(1, Math.floor((4 * 1024 * 1024) / blockSize)) * blockSize;
+}
 
 /**
  * The error for a result whose whole-file digest differs. Fetched blocks were checked one by one,
@@ -65,7 +68,7 @@ async function explainFileHashMismatch(
   local: string,
   output: string,
 ): Promise<Error> {
-  const piece = Math.max(1, Math.floor(COPY_PIECE / index.blockSize)) * index.blockSize;
+  const piece = copyPiece(index.blockSize);
   try {
     for (const span of plan.spans) {
       if (span.kind !== 'copy') continue; // fetched blocks were checked one by one
@@ -147,7 +150,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
       done += data.length;
       options.onProgress?.(done, index.fileSize);
     };
-    const piece = Math.max(1, Math.floor(COPY_PIECE / index.blockSize)) * index.blockSize;
+    const piece = copyPiece(index.blockSize);
     const buf = plan.reusedBytes > 0 && !copies?.takesBuffers ? new Uint8Array(Math.min(piece, plan.reusedBytes)) : undefined;
     for (const span of plan.spans) {
       if (span.kind === 'fetch') {

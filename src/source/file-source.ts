@@ -21,13 +21,14 @@ import type { BlockSource } from './block-source.js';
 export function fileSource(path: string): BlockSource {
   checkPath('reference', path);
   let fh: Promise<FileHandle> | undefined;
+  const opened = () => (fh ??= openRegularFile(path));
   return {
     name: path,
     async prepare() {
-      await (fh ??= openRegularFile(path));
+      await opened();
     },
     async *fetch(ranges: readonly ByteRange[]) {
-      const handle = await (fh ??= openRegularFile(path));
+      const handle = await opened();
       for (const r of ranges) {
         const buf = new Uint8Array(r.length);
         await readExactly(handle, buf, r.length, r.offset, path, 'is shorter than its index says');

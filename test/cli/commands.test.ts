@@ -78,6 +78,10 @@ test('patch without an output replaces the local file', async () => {
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.reusedBytes + j.fetchedBytes, ref.length);
+  assert.ok(j.fetchRegions >= 1 && j.fetchRegions <= j.fetchRanges, `regions ${j.fetchRegions}, ranges ${j.fetchRanges}`);
+  // Times to the microsecond, rates to a tenth: numbers a script can print as they are.
+  for (const ms of [j.milliseconds, j.scan.milliseconds]) assert.ok(Math.abs(ms * 1000 - Math.round(ms * 1000)) < 1e-6, `${ms} ms`);
+  assert.ok(Math.abs(j.mbPerSecond * 10 - Math.round(j.mbPerSecond * 10)) < 1e-6, `${j.mbPerSecond} MB/s`);
   assert.deepEqual(await readFile(t.path('inplace')), ref);
 });
 
