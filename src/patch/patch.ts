@@ -114,7 +114,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   }
   const started = performance.now();
   // Before any work: a source that cannot be read fails now, not after a long scan.
-  await source.prepare();
+  await source.prepare({ size: index.fileSize });
   let scanStats: ScanStats | undefined;
   let plan = options.plan;
   if (!plan) {

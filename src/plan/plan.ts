@@ -1,13 +1,7 @@
 import { ArgumentError, checkCount } from '../errors/errors.js';
 import { type BlockIndex, blockLength, checkIndex } from '../index/block-index.js';
+import type { ByteRange } from '../source/block-source.js';
 
-/** A byte range of the reference. */
-export interface ByteRange {
-  /** Offset in the reference. */
-  readonly offset: number;
-  /** Bytes in the range. */
-  readonly length: number;
-}
 
 /** Part of the output taken from the local file. */
 export interface CopySpan extends ByteRange {

@@ -1,8 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
-import { checkPath } from '../errors/errors.js';
+import { checkPath, DeltasyncError } from '../errors/errors.js';
 import { openRegularFile, readExactly } from '../util/file-io.js';
-import type { ByteRange } from '../plan/plan.js';
-import type { BlockSource } from './block-source.js';
+import type { BlockSource, ByteRange, FetchOptions, SourceExpectations } from './block-source.js';
 
 /**
  * A {@link BlockSource} that reads the reference from a local file (a mounted share, a copy on
@@ -24,12 +23,16 @@ export function fileSource(path: string): BlockSource {
   const opened = () => (fh ??= openRegularFile(path));
   return {
     name: path,
-    async prepare() {
-      await opened();
+    async prepare(expect: SourceExpectations) {
+      const size = (await (await opened()).stat()).size;
+      if (size !== expect.size) {
+        throw new DeltasyncError(`${path}: the reference is ${size} bytes, its index describes ${expect.size}`, 'ECHANGED');
+      }
     },
-    async *fetch(ranges: readonly ByteRange[]) {
+    async *fetch(ranges: readonly ByteRange[], options: FetchOptions = {}) {
       const handle = await opened();
       for (const r of ranges) {
+        options.signal?.throwIfAborted();
         const buf = new Uint8Array(r.length);
         await readExactly(handle, buf, r.length, r.offset, path, 'is shorter than its index says');
         yield buf;

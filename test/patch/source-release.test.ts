@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { VerificationError } from '../../src/errors/errors.js';
 import { buildIndex } from '../../src/index/build.js';
 import { patchFile } from '../../src/patch/patch.js';
-import type { ByteRange } from '../../src/plan/plan.js';
+import type { ByteRange } from '../../src/source/block-source.js';
 import type { BlockSource } from '../../src/source/block-source.js';
 import { seededBytes } from '../helpers/random.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';

@@ -167,7 +167,7 @@ test('a source that returns too few bytes is reported naming it', async () => {
   const real = fileSource(refPath);
   const short: BlockSource = {
     name: 'https://example.org/ref',
-    prepare: () => real.prepare(),
+    prepare: (e) => real.prepare(e),
     async *fetch(ranges) {
       for await (const b of real.fetch(ranges)) yield b.subarray(0, b.length - 1);
     },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { DeltasyncError } from '../../src/errors/errors.js';
-import type { ByteRange } from '../../src/plan/plan.js';
+import type { ByteRange } from '../../src/source/block-source.js';
 import { fileSource } from '../../src/source/file-source.js';
 import { seededBytes } from '../helpers/random.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
