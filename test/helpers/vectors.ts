@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The folder of go-sync vectors, `shared/vectors/gosync` beside the repository. From the compiled
- * helper at dist/test/helpers/vectors.js that is four levels up, then shared/.
+ * The folder of go-sync vectors, `test/data/gosync` in the repository (copied from the files the
+ * Go tool wrote; data, not code). From the compiled helper at dist/test/helpers/vectors.js that is
+ * three levels up, then test/data/gosync/: the sources' folder, since tsc does not copy data.
  */
-export const GOSYNC_VECTORS = fileURLToPath(new URL('../../../../shared/vectors/gosync/', import.meta.url));
+export const GOSYNC_VECTORS = fileURLToPath(new URL('../../../test/data/gosync/', import.meta.url));
 
 export interface GosyncVector {
   /** The data file, e.g. `text.txt`. */
@@ -17,7 +18,7 @@ export interface GosyncVector {
   readonly blockSize: number;
 }
 
-/** The vectors listed in the table of shared/vectors/gosync/README.md. */
+/** The vectors listed in the table of test/data/gosync/README.md. */
 export function gosyncVectors(): GosyncVector[] {
   const readme = readFileSync(join(GOSYNC_VECTORS, 'README.md'), 'utf8');
   const out: GosyncVector[] = [];
