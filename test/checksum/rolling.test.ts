@@ -44,8 +44,13 @@ test('weakSum of a sub-range equals weakSum of a copy of it', () => {
 test('weakSum is unsigned and agrees with the exact formula when a and b wrap 16 bits', () => {
   const d = new Uint8Array(70_000).fill(0xff);
   const v = weakSum(d);
-  assert.ok(v >= 0 && v <= 0xffffffff);
+  // a = 255·70000, b = 255·(70000·70001/2): low 16 bits 0x5e90 and 0xa6c8 (computed with BigInt),
+  // so bit 31 is set and a signed 32-bit result would be negative and unequal.
+  assert.equal(v, 0xa6c85e90);
   assert.equal(v, windowSums(d, d.length)[0]);
+  const r = new RollingSum(d.length);
+  r.reset(d, 0);
+  assert.equal(r.value, 0xa6c85e90, 'RollingSum.value is unsigned too');
 });
 
 for (const len of [1, 2, 3, 5, 512, 4096, 8191, 65535, 65536, 65537, 70_000]) {

@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { buildIndex } from '../../src/index/build.js';
 import { scanFile } from '../../src/match/scan.js';
+import { WorkerPool } from '../../src/parallel/pool.js';
 import { seededBytes } from '../helpers/random.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
 
 let t: TempDir;
 let file: string;
-const size = 40 * 1024 * 1024; // large enough for the parallel paths
+// buildIndex sums on workers from 16 MiB (PARALLEL_FROM in src/index/build.ts); the scan is told
+// to split smaller files with `minChunk`.
+const size = 16 * 1024 * 1024;
 before(async () => {
   t = await tempDir();
   file = await t.write('big', seededBytes(7, size));
@@ -26,18 +29,38 @@ function assertSane(calls: [number, number][]) {
   for (const [done, total] of calls) assert.ok(done <= total && total === size);
 }
 
+/** A one-worker pool that counts the jobs given to it. */
+function countingPool() {
+  const pool = new WorkerPool(1);
+  const counted = { pool, jobs: 0 };
+  const run = pool.run.bind(pool);
+  pool.run = ((...args: Parameters<typeof run>) => {
+    counted.jobs++;
+    return run(...args);
+  }) as typeof pool.run;
+  return counted;
+}
+
 for (const threads of [1, 2]) {
   test(`buildIndex reports progress up to the file size (${threads} thread(s))`, async () => {
     const r = recorder();
-    await buildIndex(file, { threads, onProgress: r.onProgress });
+    const counted = countingPool();
+    try {
+      await buildIndex(file, { threads, pool: counted.pool, onProgress: r.onProgress });
+    } finally {
+      await counted.pool.close();
+    }
     assertSane(r.calls);
+    // With 2 threads (and no whole-file hash) this thread sums one half and a worker the other.
+    assert.equal(counted.jobs, threads - 1, 'jobs run on a worker thread');
   });
 
   test(`scanFile reports progress up to the local size (${threads} thread(s))`, async () => {
     const index = await buildIndex(file, { threads: 1, blockSize: 65536 });
     const r = recorder();
-    await scanFile(file, index, { threads, onProgress: r.onProgress });
+    const { stats } = await scanFile(file, index, { threads, minChunk: 1024 * 1024, onProgress: r.onProgress });
     assertSane(r.calls);
+    assert.equal(stats.threads, threads, 'threads that scanned');
   });
 }
 
