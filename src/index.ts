@@ -40,6 +40,8 @@ export { type BuildOptions, buildIndex } from './index/build.js';
 export { buildLookup, type LookupTables } from './index/lookup.js';
 export { decodeIndex, encodeIndex, type IndexFormat, readIndexFile, writeIndexFile } from './format/index-file.js';
 export { GOSYNC_VERSION } from './format/gosync-v0.js';
+export { indexFormatNames } from './format/registry.js';
+export type { IndexCodec } from './format/codec.js';
 export { DELTASYNC_VERSION } from './format/deltasync-v1.js';
 export type { FormatVersion } from './format/header.js';
 export { type MatchArrays, MatchList, type ScanCounters } from './match/match-list.js';

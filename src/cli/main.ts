@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ArgumentError } from '../errors/errors.js';
-import { removeTempFilesNow } from '../patch/atomic-file.js';
+import { removeTempFilesNow } from '../util/atomic-file.js';
 import { buildCommand } from './build.js';
 import { diffCommand } from './diff.js';
 import { Output } from './output.js';

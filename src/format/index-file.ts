@@ -1,76 +1,49 @@
-import { ArgumentError, checkPath, IndexFormatError } from '../errors/errors.js';
+import { checkPath, IndexFormatError } from '../errors/errors.js';
 import { openRegularFile, readAt } from '../util/file-io.js';
 import { type BlockIndex, checkIndex } from '../index/block-index.js';
-import { writeFileAtomic } from '../patch/atomic-file.js';
-import { decodeDeltasync, DELTASYNC_VERSION, encodeDeltasync } from './deltasync-v1.js';
-import { decodeGosync, encodeGosync, fitsGosync } from './gosync-v0.js';
-import { ByteReader, MAGIC } from './header.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
+import type { IndexCodec } from './codec.js';
+import { automaticCodec, codecNamed, codecOf, formatTitles } from './registry.js';
 
-/** Which layout to write: go-sync 0.2.x, or deltasync 1.0 (named hash, whole-file digest). */
+/** The name of an index format: `gosync` (go-sync 0.2.x) or `deltasync` (named hash, whole-file digest, URL). */
 export type IndexFormat = 'gosync' | 'deltasync';
 
 /**
  * Serialises an index. Without `format`, go-sync 0.2.x is chosen whenever the index fits it
- * (MD5 blocks, no whole-file hash), deltasync 1.0 otherwise.
+ * (MD5 blocks, no whole-file hash), deltasync 1.x otherwise.
  *
- * @throws {@link IndexFormatError} when `format` is `gosync` and the index does not fit it.
+ * @throws {@link IndexFormatError} when the index does not fit the format asked for.
  */
 export function encodeIndex(index: BlockIndex, format?: IndexFormat): Uint8Array {
   checkIndex(index);
-  if (format !== undefined && format !== 'gosync' && format !== 'deltasync') {
-    throw new ArgumentError(`index format must be 'gosync' or 'deltasync', not ${JSON.stringify(format)}`);
+  const codec = format === undefined ? automaticCodec(index) : codecNamed(format);
+  if (typeof codec === 'string') throw new IndexFormatError(`no index format fits: ${codec}`);
+  const problem = codec.unfit(index);
+  if (problem) throw new IndexFormatError(problem);
+  return codec.encode(index);
+}
+
+/** The codec for a file `name` of `total` bytes that starts with `head`; a one-line error otherwise. */
+function codecFor(head: Uint8Array, name: string, total: number): IndexCodec {
+  if (total === 0) throw new IndexFormatError(`${name}: empty file, not an index`);
+  const codec = codecOf(head);
+  if (typeof codec === 'string') throw new IndexFormatError(`${name}: ${codec}`);
+  if (!codec) {
+    const shown = Buffer.from(head.subarray(0, 6)).toString('hex');
+    throw new IndexFormatError(`${name}: not a ${formatTitles()} index (it starts with 0x${shown})`);
   }
-  const chosen = format ?? (fitsGosync(index) ? 'gosync' : 'deltasync');
-  if (chosen === 'gosync') {
-    if (!fitsGosync(index)) {
-      throw new IndexFormatError(
-        'the go-sync format holds only full MD5 block digests and no whole-file hash; use the deltasync format',
-      );
-    }
-    return encodeGosync(index);
-  }
-  return encodeDeltasync(index);
+  return codec;
 }
 
 /**
- * Parses an index file's bytes (go-sync 0.x or deltasync 1.x). `name` is the file or URL the
- * bytes came from, used in error messages.
+ * Parses an index file's bytes, in any format the library reads (recognised by its first
+ * bytes). `name` is the file or URL the bytes came from, used in error messages.
  *
- * @throws {@link IndexFormatError} for a wrong magic, an unsupported version, an impossible block
- *   size, or a body that is not exactly one record per block.
+ * @throws {@link IndexFormatError} for bytes in no known format, an unsupported version, an
+ *   impossible block size, or a body that is not exactly one record per block.
  */
 export function decodeIndex(bytes: Uint8Array, name: string): BlockIndex {
-  return parseIndex(bytes, name, bytes.length)!;
-}
-
-/** {@link decodeIndex} of a file of `total` bytes of which `bytes` is the start: undefined if the header holds up. */
-function parseIndex(bytes: Uint8Array, name: string, total: number): BlockIndex | undefined {
-  const bad = (msg: string) => new IndexFormatError(`${name}: ${msg}`);
-  const r = new ByteReader(
-    bytes,
-    (what) => bad(`truncated index: the header ends before its ${what}`),
-    (what, value) => bad(`${what} ${value} is out of range`),
-  );
-  r.total = total;
-  if (total === 0) throw bad('empty file, not an index');
-  const magic = bytes.subarray(0, MAGIC.length);
-  if (String.fromCharCode(...magic) !== MAGIC) {
-    const shown = Buffer.from(magic).toString('hex');
-    throw bad(`not a go-sync or deltasync index (starts with 0x${shown}, expected '${MAGIC}')`);
-  }
-  r.pos = MAGIC.length;
-  const major = r.u16('version');
-  const minor = r.u16('version');
-  const patchV = r.u16('version');
-  let index: BlockIndex | undefined;
-  if (major === 0) index = decodeGosync(r, bad);
-  else if (major === DELTASYNC_VERSION.major) index = decodeDeltasync(r, bad);
-  else {
-    throw bad(
-      `unsupported index version ${major}.${minor}.${patchV} (this deltasync reads 0.x and ${DELTASYNC_VERSION.major}.x)`,
-    );
-  }
-  return index && { ...index, formatVersion: { major, minor, patch: patchV } };
+  return codecFor(bytes, name, bytes.length).decode(bytes, name)!;
 }
 
 /** Reads and parses an index file. Errors name `path`. */
@@ -82,14 +55,15 @@ export async function readIndexFile(path: string): Promise<BlockIndex> {
     // The header says how long the file must be: check that before reading (and allocating) it all.
     const head = new Uint8Array(Math.min(size, HEADER_READ));
     await readAt(fh, head, head.length, 0, path);
-    if (size > head.length) parseIndex(head, path, size);
+    const codec = codecFor(head, path, size);
+    if (size > head.length) codec.decode(head, path, size);
     if (size > MAX_INDEX_BYTES) {
       throw new IndexFormatError(`${path}: ${size} bytes is too large for an index (at most ${MAX_INDEX_BYTES})`);
     }
     const bytes = new Uint8Array(size);
     bytes.set(head);
     const got = head.length + (await readAt(fh, bytes.subarray(head.length), size - head.length, head.length, path));
-    return decodeIndex(bytes.subarray(0, got), path);
+    return codec.decode(bytes.subarray(0, got), path)!;
   } finally {
     await fh.close();
   }

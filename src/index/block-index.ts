@@ -1,5 +1,4 @@
 import { ArgumentError } from '../errors/errors.js';
-import type { FormatVersion } from '../format/header.js';
 
 /** The smallest block size deltasync builds or reads. */
 export const MIN_BLOCK_SIZE = 512;
@@ -25,7 +24,12 @@ export interface FileHash {
 /**
  * The checksums of a reference file, one weak and one strong sum per block, in file order.
  * The last block is short when the file size is not a multiple of the block size; its sums
- * cover its real length (no padding), as in go-sync.
+ * cover its real length (no padding), as in go-sync, unless {@link BlockIndex.paddedTail} says
+ * they cover it zero-padded to the block size, as in zsync.
+ *
+ * The weak sum of a block is go-sync's: `(a & 0xffff) | (b << 16)` with a = Σ x[i] and
+ * b = Σ (L − i)·x[i]. zsync's rolling sum is the same pair, stored differently and often
+ * truncated: {@link BlockIndex.weakMask} says which bits an index kept.
  */
 export interface BlockIndex {
   /** Size of the reference in bytes. */
@@ -44,8 +48,39 @@ export interface BlockIndex {
   readonly strong: Uint8Array;
   /** A digest of the whole reference, when the index format carries one. */
   readonly fileHash?: FileHash;
-  /** The version of the file the index was read from, so a go-sync 0.2.x file is re-written as it was. */
-  readonly formatVersion?: FormatVersion;
+  /**
+   * The bits of every weak sum that the index keeps, as a signed 32-bit mask (default -1: all).
+   * The others are stored as 0 and never compared. zsync keeps 2 to 4 bytes of its sum.
+   */
+  readonly weakMask?: number;
+  /**
+   * How many consecutive reference blocks must be found one after another in the local file
+   * before any of them is taken (zsync's seq_matches): 1 (the default) or 2. With 2 a lone
+   * matching block is not used, which lets an index keep shorter (cheaper) sums.
+   */
+  readonly matchRun?: number;
+  /**
+   * Whether the sums of a short last block cover it zero-padded to the block size (zsync) rather
+   * than its real length (go-sync, the default). The output still ends at `fileSize`.
+   */
+  readonly paddedTail?: boolean;
+  /**
+   * Where the reference can be fetched, as the index file gives them (zsync's `URL` lines): tried
+   * in turn. A relative one is relative to the index's own location.
+   */
+  readonly urls?: readonly string[];
+  /** Format-specific header values a codec keeps so that it can write the file again as it was (zsync's Filename, MTime). */
+  readonly meta?: Readonly<Record<string, string>>;
+}
+
+/** The weak-sum mask of `index` (-1 when it keeps every bit). */
+export function weakMaskOf(index: Pick<BlockIndex, 'weakMask'>): number {
+  return (index.weakMask ?? -1) | 0;
+}
+
+/** The consecutive-block rule of `index` (1 when it has none). */
+export function matchRunOf(index: Pick<BlockIndex, 'matchRun'>): number {
+  return index.matchRun ?? 1;
 }
 
 /** The number of blocks a file of `fileSize` bytes has at `blockSize`. */
@@ -77,6 +112,8 @@ export function checkIndex(index: BlockIndex): void {
     Number.isSafeInteger(index.blockCount) &&
     index.weak.length === index.blockCount &&
     index.strong.length === index.blockCount * index.strongLength &&
-    index.blockCount === blockCountOf(index.fileSize, index.blockSize);
+    index.blockCount === blockCountOf(index.fileSize, index.blockSize) &&
+    (index.matchRun === undefined || index.matchRun === 1 || index.matchRun === 2) &&
+    (index.weakMask === undefined || Number.isInteger(index.weakMask));
   if (!ok) throw new ArgumentError('not an index: expected a BlockIndex from buildIndex or readIndexFile');
 }

@@ -8,7 +8,7 @@ import { type ScanOptions, type ScanStats, scanFile } from '../match/scan.js';
 import { makePlan, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { BlockSource } from '../source/block-source.js';
 import { forEachPiece, openRegularFile, readExactly } from '../util/file-io.js';
-import { AtomicFile } from './atomic-file.js';
+import { AtomicFile } from '../util/atomic-file.js';
 import { copyCheck } from './copy-check.js';
 import { verifyBlocks } from './verify.js';
 

@@ -40,7 +40,8 @@ for (const c of cases) {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     assert.deepEqual(
       { major: view.getUint16(6, true), minor: view.getUint16(8, true), patch: view.getUint16(10, true) },
-      DELTASYNC_VERSION,
+      { ...DELTASYNC_VERSION, minor: 0 },
+      'an index without a reference URL is written as 1.0.0, which every 1.x reader takes',
     );
     assert.equal(DELTASYNC_VERSION.major, 1);
     assert.equal(view.getUint32(24, true) + index.blockCount * (4 + c.strongLength), bytes.length, 'header length + records');
@@ -49,6 +50,23 @@ for (const c of cases) {
     assert.deepEqual(encodeIndex(back), bytes, 're-encoding gives the same bytes');
   });
 }
+
+test('a reference URL makes the file 1.1 and survives the round trip; a 1.0 reader skips it', async () => {
+  const index = { ...(await buildIndex(file, { blockSize: 4096, fileHash: 'sha256' })), urls: ['https://example.test/ref é.bin'] };
+  const bytes = encodeIndex(index);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  assert.equal(view.getUint16(8, true), 1, 'minor version 1');
+  const back = decodeIndex(bytes, 'mem.idx');
+  assert.deepEqual(back.urls, index.urls);
+  assertSameIndex(back, index);
+  // What a 1.0 reader does: reads the fixed fields, then jumps to the header length.
+  const asOld = Uint8Array.from(bytes);
+  new DataView(asOld.buffer).setUint16(8, 0, true);
+  const old = decodeIndex(asOld, 'old.idx');
+  assert.equal(old.urls, undefined);
+  assertSameIndex(old, index);
+  assert.throws(() => encodeIndex({ ...index, urls: ['a', 'b'] }), /holds one reference URL/);
+});
 
 test('the whole-file hash is the sha256 of the file and survives the round trip', async () => {
   const index = await buildIndex(file, { blockSize: 4096, strongHash: 'blake3', strongLength: 8, fileHash: 'sha256' });

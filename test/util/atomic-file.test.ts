@@ -4,7 +4,7 @@ import { chmod, lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node
 import { basename } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DeltasyncError } from '../../src/errors/errors.js';
-import { AtomicFile, removeTempFilesNow } from '../../src/patch/atomic-file.js';
+import { AtomicFile, removeTempFilesNow } from '../../src/util/atomic-file.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
 
 let t: TempDir;
