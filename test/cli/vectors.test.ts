@@ -22,7 +22,10 @@ for (const v of vectors) {
   test(`patch with the Go tool's index of ${v.data}`, async () => {
     const data = await readFile(join(GOSYNC_VECTORS, v.data));
     const index = join(GOSYNC_VECTORS, v.index);
-    const edited = Buffer.concat([Buffer.from('some new bytes at the front'), data.subarray(Math.floor(data.length / 3))]);
+    const kept = Math.floor(data.length / 3);
+    const edited = Buffer.concat([Buffer.from('some new bytes at the front'), data.subarray(kept)]);
+    // The whole blocks the edit keeps: the patch must find them in the edited copy, not fetch them.
+    const keptBlocks = Math.max(0, Math.floor(data.length / v.blockSize) - Math.ceil(kept / v.blockSize));
     for (const [name, local] of [['empty', Buffer.alloc(0)], ['edited', edited]] as const) {
       const localPath = t.path(`${v.data}.${name}`);
       await writeFile(localPath, local);
@@ -33,6 +36,7 @@ for (const v of vectors) {
       const j = JSON.parse(r.stdout);
       assert.equal(j.reusedBytes + j.fetchedBytes, data.length);
       if (name === 'empty') assert.equal(j.reusedBytes, 0);
+      else assert.ok(j.reusedBytes >= keptBlocks * v.blockSize, `reused ${j.reusedBytes} bytes of ${keptBlocks} kept blocks`);
     }
   });
 }

@@ -21,3 +21,18 @@ export function useTempDirAndPool(workers = 2): Fixture {
   });
   return f;
 }
+
+/**
+ * A worker pool that records the kind of every job given to it: passed as an operation's `pool`,
+ * it shows whether work really went to a worker thread. The caller closes it.
+ */
+export function countingPool(workers: number): { pool: WorkerPool; kinds: string[] } {
+  const pool = new WorkerPool(workers);
+  const kinds: string[] = [];
+  const run = pool.run.bind(pool);
+  pool.run = ((...args: Parameters<typeof run>) => {
+    kinds.push(args[0].kind);
+    return run(...args);
+  }) as typeof pool.run;
+  return { pool, kinds };
+}

@@ -7,6 +7,7 @@ import { loadStrongHash } from '../../src/checksum/registry.js';
 import { ArgumentError, DeltasyncError } from '../../src/errors/errors.js';
 import { MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '../../src/index/block-index.js';
 import { buildIndex } from '../../src/index/build.js';
+import { countingPool } from '../helpers/fixture.js';
 import { assertSameIndex, hex } from '../helpers/index-compare.js';
 import { makeReference, seededBytes } from '../helpers/random.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
@@ -112,14 +113,26 @@ test('threads 1 and threads 2 build identical indexes of a ~20 MiB file (paralle
   const size = 20 * 1024 * 1024 + 12_345;
   const data = makeReference(77, size, 8192, 'repeats');
   const big = await t.write('big', data);
-  const one = await buildIndex(big, { threads: 1, fileHash: 'sha256' });
-  const two = await buildIndex(big, { threads: 2, fileHash: 'sha256' });
+  // The threads-2 builds run on a pool that records its jobs, to show that workers summed blocks.
+  const counted = countingPool(2);
+  const one = await buildIndex(big, { threads: 1, fileHash: 'sha256', pool: counted.pool });
+  const a = await buildIndex(big, { threads: 1, blockSize: 3000, strongHash: 'blake3', strongLength: 8, pool: counted.pool });
+  assert.deepEqual(counted.kinds, [], 'threads 1 uses no worker');
+  let two, b;
+  try {
+    two = await buildIndex(big, { threads: 2, fileHash: 'sha256', pool: counted.pool });
+    // With a whole-file hash, this thread hashes the file and two workers sum the blocks.
+    assert.equal(counted.kinds.length, 2, `jobs given to workers: ${counted.kinds}`);
+    // Another block size and hash on the parallel path, with a chunk that is not 4 MiB exactly.
+    b = await buildIndex(big, { threads: 2, blockSize: 3000, strongHash: 'blake3', strongLength: 8, pool: counted.pool });
+    // Without one, this thread sums a range and one worker the other.
+    assert.equal(counted.kinds.length, 3, `jobs given to workers: ${counted.kinds}`);
+  } finally {
+    await counted.pool.close();
+  }
   assert.equal(one.blockCount, Math.ceil(size / 8192));
   assertSameIndex(two, one, 'threads 2');
   assert.equal(hex(two.fileHash!.digest), createHash('sha256').update(data).digest('hex'));
-  // Another block size and hash on the parallel path, with a chunk that is not 4 MiB exactly.
-  const a = await buildIndex(big, { threads: 1, blockSize: 3000, strongHash: 'blake3', strongLength: 8 });
-  const b = await buildIndex(big, { threads: 2, blockSize: 3000, strongHash: 'blake3', strongLength: 8 });
   assertSameIndex(b, a, 'blake3 at 3000');
   // Spot-check a few blocks against their bytes.
   const md5 = await loadStrongHash('md5');
