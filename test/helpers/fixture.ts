@@ -31,7 +31,9 @@ export function countingPool(workers: number): { pool: WorkerPool; kinds: string
   const kinds: string[] = [];
   const run = pool.run.bind(pool);
   pool.run = ((...args: Parameters<typeof run>) => {
-    kinds.push(args[0].kind);
+    // The job kind's name (run(kind, input)), or the job's kind field (run(job)).
+    const first = args[0] as unknown as { name?: string; kind?: string };
+    kinds.push(first.name ?? first.kind ?? 'job');
     return run(...args);
   }) as typeof pool.run;
   return { pool, kinds };
