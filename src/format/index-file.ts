@@ -6,7 +6,7 @@ import type { IndexCodec } from './codec.js';
 import { automaticCodec, codecNamed, codecOf, formatTitles } from './registry.js';
 
 /** The name of an index format: `gosync` (go-sync 0.2.x) or `deltasync` (named hash, whole-file digest, URL). */
-export type IndexFormat = 'gosync' | 'deltasync';
+export type IndexFormat = 'gosync' | 'deltasync' | 'zsync';
 
 /**
  * Serialises an index. Without `format`, go-sync 0.2.x is chosen whenever the index fits it

@@ -2,9 +2,10 @@ import { ArgumentError } from '../errors/errors.js';
 import type { IndexCodec } from './codec.js';
 import { deltasyncCodec } from './deltasync-v1.js';
 import { gosyncCodec } from './gosync-v0.js';
+import { zsyncCodec } from './zsync.js';
 
 /** Every index format, in the order {@link encodeIndex} tries them when none is named. */
-const codecs: readonly IndexCodec[] = [gosyncCodec, deltasyncCodec];
+const codecs: readonly IndexCodec[] = [gosyncCodec, deltasyncCodec, zsyncCodec];
 
 /** The names of the index formats this library reads and writes. */
 export const indexFormatNames: readonly string[] = codecs.map((c) => c.name);
