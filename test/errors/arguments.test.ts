@@ -44,7 +44,7 @@ test('something that is not an index', async () => {
 });
 
 test('an unknown index format', async () => {
-  await assert.rejects(writeIndexFile(index, t.path('x.idx'), 'bogus' as 'gosync'), isArgumentError(/^index format must be 'gosync' or 'deltasync', not "bogus"$/));
+  await assert.rejects(writeIndexFile(index, t.path('x.idx'), 'bogus' as 'gosync'), isArgumentError(/^index format must be one of .*\bgosync\b.*\bdeltasync\b.*, not "bogus"$/));
 });
 
 test('a patch without a block source', async () => {
