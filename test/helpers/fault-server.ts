@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type HttpRange, parseRangeHeader } from '../../src/serve/range-header.js';
+import type { BlockSource, ByteRange, FetchOptions } from '../../src/source/block-source.js';
 
 /** What the fault server does with one GET (HEAD requests are always answered normally). */
 export type Fault =
@@ -20,6 +22,8 @@ export type Fault =
   | { kind: 'stall'; after?: number }
   /** Replaces the file (new content, so a new ETag) before answering. */
   | { kind: 'replace'; data: Uint8Array }
+  /** Answers normally but labels the body `Content-Encoding: gzip`. */
+  | { kind: 'encoded' }
   /** Answers 302 to `to` (a URL). */
   | { kind: 'redirect'; to: string };
 
@@ -94,7 +98,8 @@ export async function faultServer(initial: Uint8Array): Promise<FaultServer> {
       res.writeHead(fault.status, headers).end();
       return;
     }
-    const common = { ETag: etag, 'Accept-Ranges': 'bytes' };
+    const common: Record<string, string> = { ETag: etag, 'Accept-Ranges': 'bytes' };
+    if (fault.kind === 'encoded') common['Content-Encoding'] = 'gzip';
     const ifMatch = req.headers['if-match'];
     if (ifMatch !== undefined && ifMatch !== etag && ifMatch !== '*') {
       res.writeHead(412, { ...common, 'Content-Length': 0 }).end();
@@ -160,4 +165,20 @@ export async function faultServer(initial: Uint8Array): Promise<FaultServer> {
         for (const s of sockets) s.destroy();
       }),
   };
+}
+
+/** Fetches `ranges` from a source and returns copies of the bytes yielded. */
+export async function fetchAll(source: BlockSource, ranges: readonly ByteRange[], options?: FetchOptions): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for await (const b of source.fetch(ranges, options)) out.push(b.slice());
+  return out;
+}
+
+/** Asserts that `got[i]` holds the bytes of `ranges[i]` in `data`, for every range. */
+export function assertRanges(got: readonly Uint8Array[], ranges: readonly ByteRange[], data: Uint8Array): void {
+  assert.equal(got.length, ranges.length, 'one answer per range');
+  ranges.forEach((r, i) => {
+    const want = data.subarray(r.offset, r.offset + r.length);
+    if (Buffer.compare(got[i], want) !== 0) assert.fail(`range ${i} (${r.offset}+${r.length}): wrong bytes`);
+  });
 }
