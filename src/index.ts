@@ -2,10 +2,14 @@
  * deltasync: delta transfer of files in the line of rsync, zsync and go-sync.
  *
  * The data flow: {@link buildIndex} describes a reference as per-block checksums;
- * {@link scanFile} finds which of those blocks a local file already holds; {@link makePlan}
- * turns that into copy and fetch spans; {@link patchFile} writes the reference from local copies
- * and fetched blocks, verifying every byte. Index files are read and written with
- * {@link readIndexFile} / {@link writeIndexFile} (go-sync 0.2.x and deltasync 1.0).
+ * {@link scanFile} (or {@link scanSeeds}, for several local files) finds which of those blocks
+ * the local data already holds; {@link makePlan} turns that into copy and fetch spans;
+ * {@link patchFile} writes the reference from local copies and fetched blocks, verifying every
+ * byte. Index files are read and written with {@link readIndexFile} / {@link writeIndexFile}
+ * (go-sync 0.2.x and deltasync 1.x).
+ *
+ * This is the stable surface. Tuning details (lookup tables, match lists, worker jobs, codecs)
+ * are in `deltasync/internals`, which may change in any release.
  *
  * @example
  * ```ts
@@ -26,7 +30,14 @@
 export { RollingSum, weakSum } from './checksum/rolling.js';
 export { loadStrongHash, strongHashNames } from './checksum/registry.js';
 export type { Hasher, StrongHash } from './checksum/strong-hash.js';
-export { ArgumentError, DeltasyncError, IndexFormatError, VerificationError } from './errors/errors.js';
+export {
+  ArgumentError,
+  DeltasyncError,
+  type ErrorCode,
+  errorCodes,
+  IndexFormatError,
+  VerificationError,
+} from './errors/errors.js';
 export {
   type BlockIndex,
   blockCountOf,
@@ -37,18 +48,16 @@ export {
   MIN_BLOCK_SIZE,
 } from './index/block-index.js';
 export { type BuildOptions, buildIndex } from './index/build.js';
-export { buildLookup, type LookupTables } from './index/lookup.js';
 export { decodeIndex, encodeIndex, type IndexFormat, readIndexFile, writeIndexFile } from './format/index-file.js';
-export { GOSYNC_VERSION } from './format/gosync-v0.js';
 export { indexFormatNames } from './format/registry.js';
-export type { IndexCodec } from './format/codec.js';
+export { GOSYNC_VERSION } from './format/gosync-v0.js';
 export { DELTASYNC_VERSION } from './format/deltasync-v1.js';
 export type { FormatVersion } from './format/header.js';
-export { type MatchArrays, MatchList, type ScanCounters } from './match/match-list.js';
 export { type ScanOptions, type ScanResult, type ScanStats, scanFile } from './match/scan.js';
+export { type BlockLocations, scanSeeds, type SeedsScanResult } from './match/seeds.js';
 export { type CopySpan, type FetchSpan, makePlan, type Plan, type PlanOptions } from './plan/plan.js';
 export type { BlockSource, ByteRange, FetchOptions, SourceExpectations } from './source/block-source.js';
 export { fileSource } from './source/file-source.js';
 export { type PatchOptions, type PatchStats, patchFile } from './patch/patch.js';
-export { type Job, WorkerPool } from './parallel/pool.js';
+export { WorkerPool } from './parallel/pool.js';
 export type { ProgressCallback } from './util/progress.js';

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
-import { MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from '../index/block-index.js';
+import { BLOCK_SIZE_RANGE, blockSizeProblem } from '../index/block-index.js';
 
 /** Parses a whole number option, or fails as a usage error. */
 export function wholeNumber(value: string): number {
@@ -16,9 +16,7 @@ export function blockSizeArg(value: string): number {
   const m = /^(\d+)(?:([kKmMgGtT])i?[bB]?)?$/.exec(value);
   if (!m) throw new InvalidArgumentError('not a size (e.g. 8192, 64k, 1M).');
   const n = Number(m[1]) * (m[2] ? UNITS[m[2].toLowerCase()] : 1);
-  if (!Number.isSafeInteger(n) || n < MIN_BLOCK_SIZE || n > MAX_BLOCK_SIZE) {
-    throw new InvalidArgumentError(`${value} is out of range (${MIN_BLOCK_SIZE} bytes to 16M).`);
-  }
+  if (blockSizeProblem(n)) throw new InvalidArgumentError(`out of range (${BLOCK_SIZE_RANGE}).`);
   return n;
 }
 

@@ -1,4 +1,5 @@
-import { blockCountOf, type BlockIndex, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE, MIN_UNGUARDED_STRONG } from '../index/block-index.js';
+import { strongHashEntry } from '../checksum/registry.js';
+import { blockCountOf, type BlockIndex, blockSizeProblem, strongLengthProblem } from '../index/block-index.js';
 import type { ByteReader } from './header.js';
 
 /** Bytes per record: a 4-byte little-endian weak sum, then the strong digest. */
@@ -42,9 +43,8 @@ export function decodeBody(
   bad: (msg: string) => Error,
   h: Pick<BlockIndex, 'fileSize' | 'blockSize' | 'strongHash' | 'strongLength' | 'fileHash'>,
 ): BlockIndex | undefined {
-  if (h.blockSize < MIN_BLOCK_SIZE || h.blockSize > MAX_BLOCK_SIZE) {
-    throw bad(`block size ${h.blockSize} is out of range (${MIN_BLOCK_SIZE} to ${MAX_BLOCK_SIZE} bytes)`);
-  }
+  const sizeProblem = blockSizeProblem(h.blockSize);
+  if (sizeProblem) throw bad(sizeProblem);
   const blockCount = blockCountOf(h.fileSize, h.blockSize);
   const rec = recordSize(h.strongLength);
   const expected = blockCount * rec;
@@ -56,9 +56,8 @@ export function decodeBody(
         `(${blockCount} ${blockCount === 1 ? 'block' : 'blocks'} of ${h.blockSize} bytes for a file of ${h.fileSize} bytes)`,
     );
   }
-  if (!h.fileHash && h.strongLength < MIN_UNGUARDED_STRONG) {
-    throw bad(`block digests of ${h.strongLength} bytes are too short to verify anything without a whole-file hash`);
-  }
+  const strongProblem = strongLengthProblem(h.strongLength, strongHashEntry(h.strongHash), h.fileHash !== undefined);
+  if (strongProblem) throw bad(strongProblem);
   if (r.bytes.length < r.total) return undefined; // only the header was read, and it holds up
   const { weak, strong } = readRecords(r.bytes, r.pos, blockCount, h.strongLength);
   return { ...h, blockCount, weak, strong };

@@ -93,13 +93,40 @@ export function blockLength(index: Pick<BlockIndex, 'fileSize' | 'blockSize'>, k
   return Math.min(index.blockSize, index.fileSize - k * index.blockSize);
 }
 
+/** Why `blockSize` is not a block size deltasync takes (`block size 7 is out of range (…)`), or undefined. */
+export function blockSizeProblem(blockSize: number, what = 'block size'): string | undefined {
+  if (Number.isSafeInteger(blockSize) && blockSize >= MIN_BLOCK_SIZE && blockSize <= MAX_BLOCK_SIZE) return undefined;
+  return `${what} ${blockSize} is out of range (${BLOCK_SIZE_RANGE})`;
+}
+
+/** `512 B`, `64 KiB`, `16 MiB`: exact sizes as people write them. */
+function sizeText(n: number): string {
+  for (const [unit, size] of [['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) if (n % size === 0) return `${n / size} ${unit}`;
+  return `${n} B`;
+}
+
+/** The block sizes deltasync takes, in words: `512 B to 16 MiB`. */
+export const BLOCK_SIZE_RANGE = `${sizeText(MIN_BLOCK_SIZE)} to ${sizeText(MAX_BLOCK_SIZE)}`;
+
 /** Throws an {@link ArgumentError} unless `blockSize` is a whole number in the supported range. */
 export function checkBlockSize(blockSize: number, what = 'block size'): void {
-  if (!Number.isSafeInteger(blockSize) || blockSize < MIN_BLOCK_SIZE || blockSize > MAX_BLOCK_SIZE) {
-    throw new ArgumentError(
-      `${what} ${blockSize} is out of range (${MIN_BLOCK_SIZE} to ${MAX_BLOCK_SIZE} bytes)`,
-    );
+  const problem = blockSizeProblem(blockSize, what);
+  if (problem) throw new ArgumentError(problem);
+}
+
+/**
+ * Why `strongLength` bytes of a `hash` digest per block are not a valid choice, or undefined: it
+ * must be 1 to the digest's size, and at least {@link MIN_UNGUARDED_STRONG} unless a whole-file
+ * hash guards the result.
+ */
+export function strongLengthProblem(strongLength: number, hash: { name: string; size: number }, hasFileHash: boolean): string | undefined {
+  if (!Number.isInteger(strongLength) || strongLength < 1 || strongLength > hash.size) {
+    return `block digest length ${strongLength} is out of range for ${hash.name} (1 to ${hash.size} bytes)`;
   }
+  if (strongLength < MIN_UNGUARDED_STRONG && !hasFileHash) {
+    return `block digests of ${strongLength} bytes are too short to verify anything without a whole-file hash (at least ${MIN_UNGUARDED_STRONG} bytes)`;
+  }
+  return undefined;
 }
 
 /** Throws an {@link ArgumentError} unless `index` looks like a {@link BlockIndex} (its tables sized to its blocks). */

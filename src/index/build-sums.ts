@@ -4,23 +4,36 @@ import { forEachPiece } from '../util/file-io.js';
 import { addProgress } from '../util/progress.js';
 import { weakParts } from '../checksum/rolling.js';
 
+/** Where and how block sums are computed: the index's shape and its (shared) sum arrays. */
+export interface BlockSumsLayout {
+  blockSize: number;
+  /** Registry name of the strong hash. */
+  hash: string;
+  strongLength: number;
+  /** Whether a short last block is summed zero-padded to the block size (zsync). */
+  paddedTail: boolean;
+  weak: Int32Array;
+  strong: Uint8Array;
+}
+
+/** The bytes a block's sums cover: `data` itself, or zero-padded to the block size for a padded tail. */
+export function summedBytes(data: Uint8Array, blockSize: number, paddedTail: boolean): Uint8Array {
+  if (!paddedTail || data.length >= blockSize) return data;
+  const padded = new Uint8Array(blockSize);
+  padded.set(data);
+  return padded;
+}
+
 /**
  * Computes the sums of whole blocks held in `data` (block `firstBlock` starts at `data[0]`; the
- * last one may be short if `data` ends there) into `weak` and `strong` (`strongLength` bytes each).
+ * last one may be short if `data` ends there) into the layout's arrays.
  */
-export function sumBlocks(
-  data: Uint8Array,
-  firstBlock: number,
-  blockSize: number,
-  hash: StrongHash,
-  strongLength: number,
-  weak: Int32Array,
-  strong: Uint8Array,
-): void {
+export function sumBlocks(data: Uint8Array, firstBlock: number, l: BlockSumsLayout, hash: StrongHash): void {
+  const { blockSize, strongLength, weak, strong } = l;
   for (let off = 0, k = firstBlock; off < data.length; off += blockSize, k++) {
-    const end = Math.min(off + blockSize, data.length);
-    weak[k] = weakParts(data, off, end);
-    const d = hash.digest(data.subarray(off, end));
+    const block = summedBytes(data.subarray(off, Math.min(off + blockSize, data.length)), blockSize, l.paddedTail);
+    weak[k] = weakParts(block, 0, block.length);
+    const d = hash.digest(block);
     strong.set(d.length === strongLength ? d : d.subarray(0, strongLength), k * strongLength);
   }
 }
@@ -38,19 +51,16 @@ export async function sumFileBlocks(
   fileSize: number,
   from: number,
   to: number,
-  blockSize: number,
+  l: BlockSumsLayout,
   hash: StrongHash,
-  strongLength: number,
-  weak: Int32Array,
-  strong: Uint8Array,
   onData?: (data: Uint8Array) => void,
   progress?: BigInt64Array,
 ): Promise<void> {
-  const piece = Math.max(1, Math.floor(SUM_PIECE / blockSize)) * blockSize;
-  const end = Math.min(fileSize, to * blockSize);
-  await forEachPiece(fh, path, from * blockSize, end, piece, 'shrank while it was read', (data, off) => {
+  const piece = Math.max(1, Math.floor(SUM_PIECE / l.blockSize)) * l.blockSize;
+  const end = Math.min(fileSize, to * l.blockSize);
+  await forEachPiece(fh, path, from * l.blockSize, end, piece, 'shrank while it was read', (data, off) => {
     onData?.(data);
-    sumBlocks(data, off / blockSize, blockSize, hash, strongLength, weak, strong);
+    sumBlocks(data, off / l.blockSize, l, hash);
     addProgress(progress, data.length);
   });
 }

@@ -6,9 +6,9 @@ import { forEachPiece, openRegularFile } from '../util/file-io.js';
 import { progressCounter, type ProgressCallback, reportProgress } from '../util/progress.js';
 import { sharedArray } from '../util/shared-memory.js';
 import { WorkerPool } from '../parallel/pool.js';
-import type { SumsJob } from '../parallel/worker.js';
-import { type BlockIndex, blockCountOf, checkBlockSize, DEFAULT_BLOCK_SIZE, MIN_UNGUARDED_STRONG } from './block-index.js';
-import { SUM_PIECE, sumFileBlocks } from './build-sums.js';
+import { type BlockIndex, blockCountOf, checkBlockSize, DEFAULT_BLOCK_SIZE, strongLengthProblem } from './block-index.js';
+import { type BlockSumsLayout, SUM_PIECE, sumFileBlocks } from './build-sums.js';
+import { sumsJob } from './sums-job.js';
 
 /** Options of {@link buildIndex}. */
 export interface BuildOptions {
@@ -20,6 +20,8 @@ export interface BuildOptions {
   strongLength?: number;
   /** Also store a digest of the whole file with this hash (deltasync format only). */
   fileHash?: string;
+  /** Sum a short last block zero-padded to the block size, as zsync does. Default false (go-sync). */
+  paddedTail?: boolean;
   /** Threads to hash with; default every core. Small files are done on the calling thread. */
   threads?: number;
   /** A pool to run on instead of starting one. */
@@ -49,14 +51,8 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
   const strongHash = (options.strongHash ?? 'md5').toLowerCase();
   const entry = strongHashEntry(strongHash);
   const strongLength = options.strongLength ?? entry.size;
-  if (!Number.isInteger(strongLength) || strongLength < 1 || strongLength > entry.size) {
-    throw new ArgumentError(`strong length ${strongLength} is out of range for ${strongHash} (1 to ${entry.size} bytes)`);
-  }
-  if (strongLength < MIN_UNGUARDED_STRONG && !options.fileHash) {
-    throw new ArgumentError(
-      `block digests of ${strongLength} bytes need a whole-file hash to guard them (or at least ${MIN_UNGUARDED_STRONG} bytes)`,
-    );
-  }
+  const problem = strongLengthProblem(strongLength, entry, options.fileHash !== undefined);
+  if (problem) throw new ArgumentError(problem);
   const fileHasher: Hasher | undefined = options.fileHash
     ? await (await loadStrongHash(options.fileHash)).create()
     : undefined;
@@ -73,9 +69,11 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
     const weak = sharedArray(Int32Array, blockCount);
     const strong = sharedArray(Uint8Array, blockCount * strongLength);
     const hash = await loadStrongHash(strongHash);
+    const paddedTail = options.paddedTail === true;
+    const layout: BlockSumsLayout = { blockSize, hash: strongHash, strongLength, paddedTail, weak, strong };
     const parallel = threads > 1 && fileSize >= PARALLEL_FROM;
     if (!parallel) {
-      await sumFileBlocks(fh, path, fileSize, 0, blockCount, blockSize, hash, strongLength, weak, strong, (d) => fileHasher?.update(d), progress);
+      await sumFileBlocks(fh, path, fileSize, 0, blockCount, layout, hash, (d) => fileHasher?.update(d), progress);
     } else {
       // Workers read and sum ranges of blocks themselves. This thread takes a range too, unless
       // it must hash the whole file, which it then reads from start to end alongside them.
@@ -86,12 +84,11 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
       try {
         const jobs = Array.from({ length: workers }, (_, w) => {
           const i = ranges - workers + w;
-          const job: SumsJob = { kind: 'sums', path, fileSize, from: bound(i), to: bound(i + 1), blockSize, hash: strongHash, strongLength, weak, strong, progress };
-          return pool.run(job);
+          return pool.run(sumsJob, { path, fileSize, from: bound(i), to: bound(i + 1), layout, progress });
         });
         jobs.forEach((j) => j.catch(() => {})); // observed below; keeps an early failure from going unhandled
         if (fileHasher) await forEachPiece(fh, path, 0, fileSize, SUM_PIECE, 'shrank while it was read', (d) => fileHasher.update(d));
-        else await sumFileBlocks(fh, path, fileSize, 0, bound(1), blockSize, hash, strongLength, weak, strong, undefined, progress);
+        else await sumFileBlocks(fh, path, fileSize, 0, bound(1), layout, hash, undefined, progress);
         await Promise.all(jobs);
       } finally {
         if (pool !== options.pool) await pool.close();
@@ -108,6 +105,7 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
       weak: weak.slice(0, blockCount),
       strong: strong.slice(0, blockCount * strongLength),
       fileHash: fileHasher && { algorithm: options.fileHash!.toLowerCase(), digest: fileHasher.digest() },
+      ...(paddedTail ? { paddedTail } : {}),
     };
   } finally {
     stopReporting(false);

@@ -2,8 +2,8 @@ import type { FileHandle } from 'node:fs/promises';
 import type { StrongHash } from '../checksum/strong-hash.js';
 import type { LookupTables } from '../index/lookup.js';
 import type { WorkerPool } from '../parallel/pool.js';
-import type { ScanJob } from '../parallel/worker.js';
-import { addCounters, type MatchArrays, MatchList, type ScanCounters } from './match-list.js';
+import { addCounters, MatchList, type ScanCounters } from './match-list.js';
+import { scanJob } from './scan-job.js';
 import type { ScanTables } from './scan-buffer.js';
 import { scanFileRange } from './scan-range.js';
 
@@ -47,8 +47,7 @@ export async function scanInParallel(
     return { from, to, matches, next };
   };
   const onWorker = async (from: number, to: number): Promise<ChunkResult> => {
-    const job: ScanJob = { kind: 'scan', path, fileSize, from, to, piece, tables: lookup, progress: ctx.progress };
-    const r = await pool.run<MatchArrays & { next: number; counters: ScanCounters }>(job);
+    const r = await pool.run(scanJob, { path, fileSize, from, to, piece, tables: lookup, progress: ctx.progress });
     addCounters(ctx.counters, r.counters);
     return { from, to, matches: MatchList.fromArrays(r), next: r.next };
   };

@@ -32,6 +32,8 @@ export interface ScanOptions {
   onProgress?: ProgressCallback;
   /** Lookup tables already built for the index. */
   lookup?: LookupTables;
+  /** Stops the scan: it throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -56,7 +58,7 @@ export interface ScanStats extends ScanCounters {
 
 /** The result of {@link scanFile}. */
 export interface ScanResult {
-  /** Every match, in the order the scan found them. */
+  /** Every match, in the order the scan found them. Unstable: its type is in `deltasync/internals`. */
   matches: MatchList;
   /** For each reference block, a local offset holding it, or -1. */
   blockOffsets: Float64Array;
@@ -83,6 +85,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
   checkCount('threads', threads);
   if (options.minChunk !== undefined) checkCount('minChunk', options.minChunk);
   if (options.piece !== undefined) checkCount('piece', options.piece);
+  options.signal?.throwIfAborted();
   const started = performance.now();
   const fh = await openRegularFile(localPath);
   let ownPool: WorkerPool | undefined;

@@ -1,32 +1,25 @@
 import { type TransferListItem, Worker } from 'node:worker_threads';
-import { errorFromCode } from '../errors/errors.js';
+import { DeltasyncError, errorFromWire, type WireError } from '../errors/errors.js';
+import type { JobKind, JobMessage } from './job.js';
 
-/** A message to a worker: `kind` selects the job in worker.ts, the rest is its input. */
-export interface Job {
-  /** Which job: `scan` or `sums`. */
-  kind: string;
-  [key: string]: unknown;
-}
-
-/** What a worker posts back: the job's value, or its error's message and (for ours) code. */
-export interface WorkerReply {
+/** What a worker posts back: the job's value, or its error. */
+interface WorkerReply {
   ok: boolean;
   value?: unknown;
-  error?: string;
-  code?: string;
+  error?: WireError;
 }
 
 interface Pending {
-  job: Job;
+  job: JobMessage;
   transfer: TransferListItem[];
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
 
 /**
- * A small pool of worker threads that run {@link Job}s, one at a time each, in arrival order.
- * Workers start on first use and end with {@link WorkerPool.close}; an error thrown in a job
- * rejects that job's promise with the same message.
+ * A small pool of worker threads that run jobs (see {@link defineJob}), one at a time each, in
+ * arrival order. Workers start on first use and end with {@link WorkerPool.close}; an error
+ * thrown in a job rejects that job's promise with an error of the same class, message and causes.
  */
 export class WorkerPool {
   readonly #size: number;
@@ -36,6 +29,7 @@ export class WorkerPool {
   /** The job each busy worker runs. */
   readonly #busy = new Map<Worker, Pending>();
   #closed = false;
+  #jobsRun = 0;
 
   constructor(size: number) {
     this.#size = Math.max(1, size);
@@ -46,17 +40,23 @@ export class WorkerPool {
     return this.#size;
   }
 
+  /** Jobs that workers of this pool have finished, successfully or not. */
+  get jobsRun(): number {
+    return this.#jobsRun;
+  }
+
   /** Starts every worker now rather than on first use, so they boot while the caller prepares work. */
   warm(): this {
     while (!this.#closed && this.#all.length < this.#size) this.#idle.push(this.#spawn());
     return this;
   }
 
-  /** Runs `job` on a free worker; `transfer` lists buffers to move rather than copy. */
-  run<T>(job: Job, transfer: TransferListItem[] = []): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+  /** Runs a job of `kind` on a free worker; `transfer` lists buffers to move rather than copy. */
+  run<I, O>(kind: JobKind<I, O>, input: I, transfer: TransferListItem[] = []): Promise<O> {
+    const job: JobMessage = { name: kind.name, module: kind.module, input };
+    return new Promise<O>((resolve, reject) => {
       if (this.#closed) {
-        reject(new Error(`the worker pool is closed: a ${job.kind} job cannot start`));
+        reject(new DeltasyncError(`the worker pool is closed: a ${job.name} job cannot start`, 'EWORKER'));
         return;
       }
       this.#queue.push({ job, transfer, resolve: resolve as (v: unknown) => void, reject });
@@ -77,7 +77,7 @@ export class WorkerPool {
         // A job that cannot be copied to the thread (a function in it, say) fails alone; the worker stays free.
         this.#busy.delete(w);
         this.#idle.push(w);
-        p.reject(new Error(`a ${p.job.kind} job cannot be sent to a worker thread: ${(err as Error).message}`));
+        p.reject(new DeltasyncError(`a ${p.job.name} job cannot be sent to a worker thread: ${(err as Error).message}`, 'EWORKER', { cause: err }));
       }
     }
   }
@@ -90,8 +90,9 @@ export class WorkerPool {
       this.#busy.delete(w);
       this.#idle.push(w);
       if (p) {
+        this.#jobsRun++;
         if (msg.ok) p.resolve(msg.value);
-        else p.reject(msg.code ? errorFromCode(msg.code, msg.error ?? '') : new Error(msg.error));
+        else p.reject(errorFromWire(msg.error ?? { message: 'a job failed without an error' }));
       }
       this.#dispatch();
     });
@@ -111,7 +112,7 @@ export class WorkerPool {
     }
     if (p) {
       const what = this.#closed ? 'the worker pool closed' : err.message;
-      p.reject(new Error(`${what} during a ${p.job.kind} job`, { cause: err }));
+      p.reject(new DeltasyncError(`${what} during a ${p.job.name} job`, 'EWORKER', { cause: err }));
     }
     this.#dispatch();
   }
@@ -122,7 +123,7 @@ export class WorkerPool {
    */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const p of this.#queue.splice(0)) p.reject(new Error(`the worker pool closed before a ${p.job.kind} job started`));
+    for (const p of this.#queue.splice(0)) p.reject(new DeltasyncError(`the worker pool closed before a ${p.job.name} job started`, 'EWORKER'));
     const all = this.#all.splice(0);
     this.#idle.length = 0;
     await Promise.all(all.map((w) => w.terminate()));

@@ -2,48 +2,70 @@ import { type FileHandle, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { loadStrongHash } from '../checksum/registry.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
-import { ArgumentError, checkPath, DeltasyncError, fsError, VerificationError } from '../errors/errors.js';
+import { ArgumentError, checkPath, fsError, VerificationError } from '../errors/errors.js';
 import { type BlockIndex, checkIndex } from '../index/block-index.js';
-import { type ScanOptions, type ScanStats, scanFile } from '../match/scan.js';
+import type { ScanOptions, ScanStats } from '../match/scan.js';
+import { scanSeeds } from '../match/seeds.js';
+import type { WorkerPool } from '../parallel/pool.js';
 import { makePlan, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { BlockSource } from '../source/block-source.js';
-import { forEachPiece, openRegularFile, readExactly } from '../util/file-io.js';
 import { AtomicFile } from '../util/atomic-file.js';
+import { equalBytes } from '../util/bytes.js';
+import { forEachPiece, openRegularFile, readExactly } from '../util/file-io.js';
+import { type ProgressCallback, throttledProgress } from '../util/progress.js';
 import { copyCheck } from './copy-check.js';
+import { VerifiedFetcher } from './fetch-verified.js';
 import { verifyBlocks } from './verify.js';
 
 /** Options of {@link patchFile}. */
 export interface PatchOptions {
-  /** The local (old or similar) file whose blocks are reused. May be the same path as `output`. */
-  local: string;
+  /**
+   * The local (old or similar) file whose blocks are reused, or several ("seeds", as zsync's
+   * `-i` takes them): blocks are reused from whichever holds them. May be the same path as `output`.
+   */
+  local: string | readonly string[];
   /** The index of the reference. */
   index: BlockIndex;
-  /** Where missing blocks come from. The patcher does not close it. */
-  source: BlockSource;
+  /**
+   * Where missing blocks come from; several are mirrors of one reference, used in turn when one
+   * fails or yields a block that does not verify. The patcher does not close them.
+   */
+  source: BlockSource | readonly BlockSource[];
   /** Where to write the reference. Written beside, then renamed into place when verified. */
   output: string;
-  /** A plan already made for `local`; without one the local file is scanned first. */
+  /** A plan already made for `local`; without one the local files are scanned first. */
   plan?: Plan;
   /** Options of the scan, when there is no plan. */
   scan?: ScanOptions;
   /** Options of the plan, when there is no plan. */
   planOptions?: PlanOptions;
-  /** Called as output is written, with bytes done and bytes in all. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * How many more times a fetched range that fails verification is asked for (of the next
+   * source, in turn) before the patch fails. Default 1.
+   */
+  refetch?: number;
+  /** Worker threads to use (the scan's, and the copy check's); by default the patch starts its own. */
+  pool?: WorkerPool;
+  /** Stops the patch: it throws the signal's reason, writes nothing, and leaves every file as it was. */
+  signal?: AbortSignal;
+  /** Told how many bytes of the output are written, a few times a second and at the end. */
+  onProgress?: ProgressCallback;
 }
 
 /** What a patch did. */
 export interface PatchStats {
   /** Size of the reference written. */
   fileSize: number;
-  /** Bytes copied from the local file. */
+  /** Bytes copied from the local files. */
   reusedBytes: number;
-  /** Bytes taken from the source. */
+  /** Bytes taken from the sources (ranges fetched again after a failed check included). */
   fetchedBytes: number;
-  /** Number of ranges asked of the source. */
+  /** Number of ranges asked of the sources (before any refetch). */
   fetchRanges: number;
   /** Runs of missing bytes those ranges cover (a long run is asked for in several ranges). */
   fetchRegions: number;
+  /** Ranges fetched again because they failed verification or their source failed. */
+  refetchedRanges: number;
   /** The scan's statistics, when the patch scanned. */
   scan?: ScanStats;
   /** Wall-clock time, scan included. */
@@ -65,7 +87,7 @@ async function explainFileHashMismatch(
   index: BlockIndex,
   plan: Plan,
   hash: StrongHash,
-  local: string,
+  seeds: readonly string[],
   output: string,
 ): Promise<Error> {
   const piece = copyPiece(index.blockSize);
@@ -73,7 +95,7 @@ async function explainFileHashMismatch(
     for (const span of plan.spans) {
       if (span.kind !== 'copy') continue; // fetched blocks were checked one by one
       await forEachPiece(written, output, span.offset, span.offset + span.length, piece, 'was cut short while it was written', (data, offset) =>
-        verifyBlocks(data, offset / index.blockSize, index, hash, local, 'changed since it was scanned', span.localOffset + offset - span.offset),
+        verifyBlocks(data, offset / index.blockSize, index, hash, seeds[span.seed], 'changed since it was scanned', span.localOffset + offset - span.offset),
       );
     }
   } catch (err) {
@@ -105,40 +127,49 @@ async function explainFileHashMismatch(
  * ```
  */
 export async function patchFile(options: PatchOptions): Promise<PatchStats> {
-  const { local, index, source, output } = options;
-  checkPath('local', local);
+  const { index, output } = options;
+  const seeds = typeof options.local === 'string' ? [options.local] : options.local;
+  if (!Array.isArray(seeds) || seeds.length === 0) throw new ArgumentError('local must be a path or a list of paths');
+  seeds.forEach((s, i) => checkPath(i === 0 ? 'local' : `local[${i}]`, s));
   checkPath('output', output);
   checkIndex(index);
-  if (typeof source?.fetch !== 'function' || typeof source.prepare !== 'function') {
+  const sources = Array.isArray(options.source) ? (options.source as readonly BlockSource[]) : [options.source as BlockSource];
+  if (sources.length === 0 || sources.some((s) => typeof s?.fetch !== 'function' || typeof s.prepare !== 'function')) {
     throw new ArgumentError('patch needs a block source (with prepare, fetch and close)');
   }
+  const refetch = options.refetch ?? 1;
+  if (!Number.isSafeInteger(refetch) || refetch < 0) throw new ArgumentError(`refetch must be a whole number ≥ 0, not ${refetch}`);
+  const { signal } = options;
   const started = performance.now();
   // Before any work: a source that cannot be read fails now, not after a long scan.
-  await source.prepare({ size: index.fileSize });
+  await sources[0].prepare({ size: index.fileSize, signal });
   let scanStats: ScanStats | undefined;
   let plan = options.plan;
   if (!plan) {
-    const scanned = await scanFile(local, index, options.scan);
+    const scanned = await scanSeeds(seeds, index, { ...options.scan, pool: options.pool ?? options.scan?.pool, signal });
     scanStats = scanned.stats;
-    plan = makePlan(index, scanned.blockOffsets, options.planOptions);
+    plan = makePlan(index, scanned, options.planOptions);
   }
   if (plan.fileSize !== index.fileSize || plan.blockSize !== index.blockSize) {
     throw new ArgumentError('the plan was made for another index');
+  }
+  if (plan.spans.some((s) => s.kind === 'copy' && !(s.seed >= 0 && s.seed < seeds.length))) {
+    throw new ArgumentError(`the plan copies from a seed that is not among the ${seeds.length} given`);
   }
   const hash = await loadStrongHash(index.strongHash);
   const fileHasher = index.fileHash ? await (await loadStrongHash(index.fileHash.algorithm)).create() : undefined;
   const fetches = plan.spans.filter((s) => s.kind === 'fetch');
   // A new output takes the local file's permission bits (an existing one keeps its own).
-  const localMode = await stat(local).then((st) => st.mode & 0o7777, () => undefined);
+  const localMode = await stat(seeds[0]).then((st) => st.mode & 0o7777, () => undefined);
   const out = await AtomicFile.create(output, localMode);
-  let localFh: FileHandle | undefined;
-  let fetched: AsyncIterator<Uint8Array> | undefined;
+  const seedFiles: (FileHandle | undefined)[] = [];
+  const fetcher = new VerifiedFetcher(sources, fetches, index, hash, refetch, signal);
   // With a whole-file digest to check at the end, copies need no check of their own.
-  const copies = fileHasher ? undefined : copyCheck(index, hash, local, plan.reusedBytes, options.scan?.threads ?? availableParallelism());
+  const threads = options.scan?.threads ?? availableParallelism();
+  const copies = fileHasher ? undefined : copyCheck(index, hash, plan.reusedBytes, threads, options.pool ?? options.scan?.pool);
+  const progress = throttledProgress(options.onProgress);
   let done = 0;
   try {
-    if (plan.reusedBytes > 0) localFh = await openRegularFile(local);
-    fetched = source.fetch(fetches)[Symbol.asyncIterator]();
     const write = async (data: Uint8Array, offset: number) => {
       fileHasher?.update(data);
       let w = 0;
@@ -148,54 +179,52 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
         throw fsError(err, output, 'write');
       }
       done += data.length;
-      options.onProgress?.(done, index.fileSize);
+      progress(done, index.fileSize);
     };
     const piece = copyPiece(index.blockSize);
     const buf = plan.reusedBytes > 0 && !copies?.takesBuffers ? new Uint8Array(Math.min(piece, plan.reusedBytes)) : undefined;
     for (const span of plan.spans) {
+      signal?.throwIfAborted();
       if (span.kind === 'fetch') {
-        const r = await fetched.next();
-        const data = r.done ? undefined : r.value;
-        if (!data || data.length !== span.length) {
-          throw new DeltasyncError(
-            `${source.name}: returned ${data?.length ?? 0} bytes for offset ${span.offset}, expected ${span.length}`,
-            'ESHORT',
-          );
-        }
-        verifyBlocks(data, span.offset / index.blockSize, index, hash, source.name);
-        await write(data, span.offset);
+        await write(await fetcher.next(), span.offset);
         continue;
       }
+      const seed = seeds[span.seed];
+      const fh = (seedFiles[span.seed] ??= await openRegularFile(seed));
       for (let o = 0; o < span.length; o += piece) {
         const n = Math.min(piece, span.length - o);
         const data = copies?.takesBuffers ? new Uint8Array(n) : buf!.subarray(0, n);
-        await readExactly(localFh!, data, n, span.localOffset + o, local, 'shrank since it was scanned', (m) => new VerificationError(m));
+        await readExactly(fh, data, n, span.localOffset + o, seed, 'shrank since it was scanned', (m) => new VerificationError(m));
         // Written before the check ends: the output is a temporary file until everything passed.
         await write(data, span.offset + o);
-        await copies?.check(data, (span.offset + o) / index.blockSize, span.localOffset + o);
+        await copies?.check(data, (span.offset + o) / index.blockSize, span.localOffset + o, seed);
       }
     }
-    await fetched.return?.();
+    await fetcher.close();
     await copies?.drain();
     if (fileHasher) {
       const digest = fileHasher.digest();
-      if (Buffer.compare(digest, index.fileHash!.digest) !== 0) throw await explainFileHashMismatch(out.handle, index, plan, hash, local, output);
+      if (!equalBytes(digest, 0, index.fileHash!.digest, 0, digest.length)) {
+        throw await explainFileHashMismatch(out.handle, index, plan, hash, seeds, output);
+      }
     }
   } catch (err) {
-    await fetched?.return?.().catch(() => {}); // lets the source release what it holds
+    await fetcher.close(); // lets the source release what it holds
     await out.abort();
     throw err;
   } finally {
     await copies?.close(); // first: workers left running would keep the process alive
-    await localFh?.close();
+    for (const fh of seedFiles) await fh?.close();
   }
   await out.commit();
+  progress.end(index.fileSize);
   return {
     fileSize: index.fileSize,
     reusedBytes: plan.reusedBytes,
-    fetchedBytes: plan.fetchBytes,
+    fetchedBytes: fetcher.fetchedBytes,
     fetchRanges: fetches.length,
     fetchRegions: plan.fetchRegions,
+    refetchedRanges: fetcher.refetchedRanges,
     scan: scanStats,
     milliseconds: performance.now() - started,
   };

@@ -1,7 +1,24 @@
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { weakParts } from '../checksum/rolling.js';
 import { VerificationError } from '../errors/errors.js';
-import type { BlockIndex } from '../index/block-index.js';
+import { summedBytes } from '../index/build-sums.js';
+import { type BlockIndex, weakMaskOf } from '../index/block-index.js';
+import { equalBytes } from '../util/bytes.js';
+
+/** What checking blocks needs of an index (its sums may be in shared memory). */
+export type VerifyLayout = Pick<BlockIndex, 'blockSize' | 'strongLength' | 'weak' | 'strong' | 'weakMask' | 'paddedTail'>;
+
+/** The parts of `index` that {@link verifyBlocks} reads, for sending to another thread. */
+export function verifyLayout(index: VerifyLayout, weak = index.weak, strong = index.strong): VerifyLayout {
+  return {
+    blockSize: index.blockSize,
+    strongLength: index.strongLength,
+    weak,
+    strong,
+    weakMask: weakMaskOf(index),
+    paddedTail: index.paddedTail === true,
+  };
+}
 
 /**
  * Checks whole blocks held in `data` (block `firstBlock` at `data[0]`) against the index, weak
@@ -12,7 +29,7 @@ import type { BlockIndex } from '../index/block-index.js';
 export function verifyBlocks(
   data: Uint8Array,
   firstBlock: number,
-  index: Pick<BlockIndex, 'blockSize' | 'strongLength' | 'weak' | 'strong'>,
+  index: VerifyLayout,
   hash: StrongHash,
   name: string,
   problem = 'does not match the index',
@@ -20,13 +37,13 @@ export function verifyBlocks(
 ): void {
   const L = index.blockSize;
   const sl = index.strongLength;
+  const mask = weakMaskOf(index);
+  const padded = index.paddedTail === true;
   for (let off = 0, k = firstBlock; off < data.length; off += L, k++) {
-    const end = Math.min(off + L, data.length);
-    let ok = weakParts(data, off, end) === index.weak[k];
-    if (ok) {
-      const d = hash.digest(data.subarray(off, end));
-      for (let i = 0; i < sl && ok; i++) ok = d[i] === index.strong[k * sl + i];
-    }
+    const block = summedBytes(data.subarray(off, Math.min(off + L, data.length)), L, padded);
+    const ok =
+      (weakParts(block, 0, block.length) & mask) === index.weak[k] &&
+      equalBytes(hash.digest(block), 0, index.strong, k * sl, sl);
     if (!ok) {
       throw new VerificationError(`${name}: block ${k} at offset ${fileOffset + off} ${problem} (${hash.name} differs)`);
     }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { type FileHandle, lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DeltasyncError, fsError } from '../errors/errors.js';
+import { DeltasyncError, fsError, notRegularFile } from '../errors/errors.js';
 
 /** The longest file name most file systems take, in bytes. */
 const NAME_MAX = 255;
@@ -65,10 +65,9 @@ export class AtomicFile {
     const real = await followLinks(target);
     const existing = await stat(real).catch(() => undefined);
     if (existing && !existing.isFile()) {
-      throw new DeltasyncError(
-        `cannot write ${target}: ${existing.isDirectory() ? 'is a directory, not a file' : 'not a regular file (a device, FIFO or socket is never replaced)'}`,
-        existing.isDirectory() ? 'EISDIR' : 'ENOTREG',
-      );
+      throw existing.isDirectory()
+        ? new DeltasyncError(`cannot write ${target}: is a directory, not a file`, 'EISDIR')
+        : notRegularFile(target, 'write');
     }
     const tempPath = tempPathBeside(real);
     // Registered before it exists, so that a signal arriving meanwhile still removes it.

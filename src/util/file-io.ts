@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { DeltasyncError, fsError } from '../errors/errors.js';
+import { DeltasyncError, fsError, notRegularFile } from '../errors/errors.js';
 
 /**
  * Opens `path` for reading, with a one-line error (`cannot <doing> <path>: …`) if it is missing,
@@ -14,7 +14,7 @@ export async function openRegularFile(path: string, doing = 'read'): Promise<Fil
     const st = await fh.stat();
     if (!st.isFile()) {
       await fh.close();
-      throw new DeltasyncError(`cannot ${doing} ${path}: ${st.isDirectory() ? 'is a directory' : 'not a regular file'}`, 'EISDIR');
+      throw st.isDirectory() ? new DeltasyncError(`cannot ${doing} ${path}: is a directory, not a file`, 'EISDIR') : notRegularFile(path, doing);
     }
   } catch (err) {
     throw fsError(err, path, doing);

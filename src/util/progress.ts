@@ -40,3 +40,35 @@ export function reportProgress(
     if (completed) callback(total, total);
   };
 }
+
+/** A progress callback that passes on at most one call per `intervalMs`; `end` always passes the last. */
+export interface ThrottledProgress {
+  (done: number, total: number): void;
+  /** Reports `total` of `total`, once. */
+  end(total: number): void;
+}
+
+/** Wraps `callback` (which may be absent) so that it is called a few times a second at most, and never throws. */
+export function throttledProgress(callback: ProgressCallback | undefined, intervalMs = 200): ThrottledProgress {
+  let last = -Infinity;
+  let ended = false;
+  const call = (done: number, total: number) => {
+    try {
+      callback?.(done, total);
+    } catch {
+      // A failing progress display must not fail the work it reports on.
+    }
+  };
+  const report = (done: number, total: number) => {
+    const now = performance.now();
+    if (!callback || ended || now - last < intervalMs) return;
+    last = now;
+    call(done, total);
+  };
+  report.end = (total: number) => {
+    if (ended) return;
+    ended = true;
+    call(total, total);
+  };
+  return report;
+}

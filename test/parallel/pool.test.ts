@@ -1,36 +1,32 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { threadId } from 'node:worker_threads';
 import { test } from 'node:test';
-import { VerificationError } from '../../src/errors/errors.js';
+import { DeltasyncError } from '../../src/errors/errors.js';
 import { WorkerPool } from '../../src/parallel/pool.js';
-import type { VerifyJob } from '../../src/parallel/worker.js';
+import { echoJob, failJob, unregisteredJob } from '../helpers/test-jobs.js';
 
 const POOL_MODULE = new URL('../../src/parallel/pool.js', import.meta.url).href;
+const JOBS_MODULE = new URL('../helpers/test-jobs.js', import.meta.url).href;
 
-/** A verify job with nothing to check: the cheapest job that succeeds. */
-function emptyVerify(): VerifyJob {
-  return {
-    kind: 'verify',
-    data: new Uint8Array(0),
-    firstBlock: 0,
-    fileOffset: 0,
-    blockSize: 1024,
-    hash: 'md5',
-    strongLength: 16,
-    weak: new Int32Array(0),
-    strong: new Uint8Array(0),
-    name: 'nothing',
-    problem: 'differs',
-  };
-}
-
-test('jobs run and answer; a failing job rejects with its message and the pool goes on', async () => {
+test('jobs run on worker threads and answer, typed by their kind; the pool counts them', async () => {
   const pool = new WorkerPool(2);
   try {
-    assert.equal(await pool.run(emptyVerify()), null);
-    await assert.rejects(pool.run({ kind: 'no-such-job' }), /unknown job no-such-job/);
-    const many = await Promise.all(Array.from({ length: 7 }, () => pool.run(emptyVerify())));
-    assert.deepEqual(many, Array(7).fill(null));
+    const many = await Promise.all(Array.from({ length: 7 }, (_, i) => pool.run(echoJob, { value: i })));
+    assert.deepEqual(many.map((r) => r.value), [0, 1, 2, 3, 4, 5, 6]);
+    for (const r of many) assert.notEqual(r.threadId, threadId, 'ran on a worker, not the calling thread');
+    assert.ok(new Set(many.map((r) => r.threadId)).size <= 2);
+    assert.equal(pool.jobsRun, 7);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a kind whose module registers no handler fails alone and the pool goes on', async () => {
+  const pool = new WorkerPool(1);
+  try {
+    await assert.rejects(pool.run(unregisteredJob, {}), /test-jobs\.js defines no job 'test-unregistered'/);
+    assert.equal((await pool.run(echoJob, { value: 5 })).value, 5);
   } finally {
     await pool.close();
   }
@@ -39,18 +35,26 @@ test('jobs run and answer; a failing job rejects with its message and the pool g
 test('a job that cannot be sent to a thread fails alone; the worker stays in service', async () => {
   const pool = new WorkerPool(1);
   try {
-    await assert.rejects(pool.run({ kind: 'verify', notCloneable: () => {} }), /a verify job cannot be sent to a worker thread/);
-    assert.equal(await pool.run(emptyVerify()), null);
+    const notCloneable = { value: 1, f: () => {} } as unknown as { value: number };
+    await assert.rejects(pool.run(echoJob, notCloneable), (err: Error) => err instanceof DeltasyncError && err.code === 'EWORKER' && /a test-echo job cannot be sent to a worker thread/.test(err.message));
+    assert.equal((await pool.run(echoJob, { value: 2 })).value, 2);
   } finally {
     await pool.close();
   }
 });
 
-test('an error of ours keeps its class across the thread boundary', async () => {
+test('an error keeps its class, code and cause across the thread boundary', async () => {
   const pool = new WorkerPool(1);
   try {
-    const bad: VerifyJob = { ...emptyVerify(), data: new Uint8Array(1024), weak: new Int32Array(1), strong: new Uint8Array(16), name: 'some-file' };
-    await assert.rejects(pool.run(bad), (err: Error) => err instanceof VerificationError && /some-file: block 0 at offset 0 differs/.test(err.message));
+    await assert.rejects(pool.run(failJob, { name: 'some-file' }), (err: Error) => {
+      assert.ok(err instanceof DeltasyncError);
+      assert.equal(err.code, 'ECHANGED');
+      assert.equal(err.message, 'some-file: it went wrong');
+      assert.ok(err.cause instanceof Error);
+      assert.equal((err.cause as Error).message, 'the underlying cause');
+      assert.equal((err.cause as Error).name, 'RangeError');
+      return true;
+    });
   } finally {
     await pool.close();
   }
@@ -61,13 +65,14 @@ test('an error of ours keeps its class across the thread boundary', async () => 
 test('close with jobs running and waiting: every job rejects, later jobs and warm() are refused, no worker starts, the process exits', async () => {
   const script = `
     import { WorkerPool } from ${JSON.stringify(POOL_MODULE)};
+    import { slowJob } from ${JSON.stringify(JOBS_MODULE)};
     const pool = new WorkerPool(1);
     const outcome = (p) => p.then(() => 'resolved', (e) => 'rejected: ' + e.message);
-    const running = outcome(pool.run({ kind: 'no-such-job' }));
-    const waiting = [1, 2, 3].map(() => outcome(pool.run({ kind: 'no-such-job' })));
+    const running = outcome(pool.run(slowJob, { ms: 60000 }));
+    const waiting = [1, 2, 3].map(() => outcome(pool.run(slowJob, { ms: 60000 })));
     await pool.close();
     pool.warm(); // starts nothing now
-    const late = await outcome(pool.run({ kind: 'no-such-job' }));
+    const late = await outcome(pool.run(slowJob, { ms: 1 }));
     console.log(JSON.stringify([await running, ...(await Promise.all(waiting)), late]));
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 20_000, killSignal: 'SIGKILL' });
@@ -79,6 +84,6 @@ test('close with jobs running and waiting: every job rejects, later jobs and war
   const outcomes = JSON.parse(out) as string[];
   assert.equal(outcomes.length, 5);
   for (const o of outcomes) assert.match(o, /^rejected: /);
-  assert.match(outcomes[1]!, /closed before a no-such-job job started/);
-  assert.match(outcomes[4]!, /worker pool is closed: a no-such-job job cannot start/);
+  assert.match(outcomes[1]!, /closed before a test-slow job started/);
+  assert.match(outcomes[4]!, /worker pool is closed: a test-slow job cannot start/);
 });

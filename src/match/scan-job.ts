@@ -1,0 +1,32 @@
+import { loadStrongHash } from '../checksum/registry.js';
+import type { LookupTables } from '../index/lookup.js';
+import { defineJob } from '../parallel/job.js';
+import { withRegularFile } from '../util/file-io.js';
+import { type MatchArrays, MatchList, newCounters, type ScanCounters } from './match-list.js';
+import { scanTables } from './scan-buffer.js';
+import { scanFileRange } from './scan-range.js';
+
+/** Input of a {@link scanJob}: scan window starts [from, to) of a file. */
+export interface ScanJobInput {
+  path: string;
+  fileSize: number;
+  from: number;
+  to: number;
+  piece: number;
+  tables: LookupTables;
+  progress: BigInt64Array;
+}
+
+/** Result of a {@link scanJob}: the matches, the next offset to examine, and the work done. */
+export type ScanJobOutput = MatchArrays & { next: number; counters: ScanCounters };
+
+/** A chunk of a parallel scan, on a worker thread: see parallel-scan.ts. */
+export const scanJob = defineJob('scan', import.meta.url, async (j: ScanJobInput): Promise<ScanJobOutput> => {
+  const hash = await loadStrongHash(j.tables.strongHash);
+  return withRegularFile(j.path, async (fh) => {
+    const out = new MatchList();
+    const counters = newCounters();
+    const next = await scanFileRange(fh, j.path, j.fileSize, scanTables(j.tables), hash, j.from, j.to, out, counters, j.piece, j.progress);
+    return { ...out.toArrays(), next, counters };
+  });
+});
