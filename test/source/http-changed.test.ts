@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DeltasyncError } from '../../src/errors/errors.js';
+import { type HttpSourceOptions, httpSource } from '../../src/source/http-source.js';
+import { assertRanges, type FaultServer, faultServer, fetchAll } from '../helpers/fault-server.js';
+import { seededBytes } from '../helpers/random.js';
+
+const data = seededBytes(21, 200_000);
+let server: FaultServer;
+before(async () => {
+  server = await faultServer(data);
+});
+after(() => server.close());
+
+const ranges = [
+  { offset: 1000, length: 5000 },
+  { offset: 40_000, length: 30_000 },
+  { offset: 120_000, length: 8192 },
+  { offset: 190_000, length: 10_000 },
+];
+const quick: HttpSourceOptions = { retryDelay: 5, maxRetryDelay: 2000, coalesceGap: 0, connections: 1 };
+
+/** Runs `body` with a prepared source, closed afterwards. */
+async function withSource(options: HttpSourceOptions, body: (src: ReturnType<typeof httpSource>) => Promise<void>, url = server.url): Promise<void> {
+  const src = httpSource(url, { ...quick, ...options });
+  try {
+    await src.prepare({ size: data.length });
+    await body(src);
+  } finally {
+    await src.close();
+  }
+}
+void [DeltasyncError, assertRanges, fetchAll];
+
+test('a file replaced on the server mid-transfer is detected and named (ECHANGED), never mixed', async () => {
+  await withSource({ maxRangesPerRequest: 1 }, async (src) => {
+    const first = server.requests.length;
+    const it = src.fetch(ranges)[Symbol.asyncIterator]();
+    const a = await it.next();
+    assert.deepEqual(a.value, data.subarray(1000, 6000));
+    server.replace(seededBytes(22, data.length));
+    await assert.rejects(
+      (async () => {
+        for (let r = await it.next(); !r.done; r = await it.next());
+      })(),
+      (e: DeltasyncError) => e.code === 'ECHANGED' && e.message.startsWith(server.url) && e.message.includes('changed on the server'),
+    );
+    const conditional = server.requests.slice(first).filter((r) => r.method === 'GET');
+    assert.ok(conditional.every((r) => r.headers['if-match'] !== undefined && r.headers['if-range'] !== undefined), 'every range request is conditional');
+    server.replace(data);
+  });
+});
+
+test('a replacement of another size is ECHANGED at prepare', async () => {
+  server.replace(data.subarray(0, 1000));
+  const src = httpSource(server.url, quick);
+  try {
+    await assert.rejects(src.prepare({ size: data.length }), (e: DeltasyncError) => e.code === 'ECHANGED' && e.message.includes('1000 bytes'));
+  } finally {
+    await src.close();
+    server.replace(data);
+  }
+});

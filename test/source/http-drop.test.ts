@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DeltasyncError } from '../../src/errors/errors.js';
+import { type HttpSourceOptions, httpSource } from '../../src/source/http-source.js';
+import { assertRanges, type FaultServer, faultServer, fetchAll } from '../helpers/fault-server.js';
+import { seededBytes } from '../helpers/random.js';
+
+const data = seededBytes(21, 200_000);
+let server: FaultServer;
+before(async () => {
+  server = await faultServer(data);
+});
+after(() => server.close());
+
+const ranges = [
+  { offset: 1000, length: 5000 },
+  { offset: 40_000, length: 30_000 },
+  { offset: 120_000, length: 8192 },
+  { offset: 190_000, length: 10_000 },
+];
+const quick: HttpSourceOptions = { retryDelay: 5, maxRetryDelay: 2000, coalesceGap: 0, connections: 1 };
+
+/** Runs `body` with a prepared source, closed afterwards. */
+async function withSource(options: HttpSourceOptions, body: (src: ReturnType<typeof httpSource>) => Promise<void>, url = server.url): Promise<void> {
+  const src = httpSource(url, { ...quick, ...options });
+  try {
+    await src.prepare({ size: data.length });
+    await body(src);
+  } finally {
+    await src.close();
+  }
+}
+void [DeltasyncError, assertRanges, fetchAll];
+
+test('a connection dropped mid-body is retried, resuming the range where it stopped', async () => {
+  await withSource({}, async (src) => {
+    server.next({ kind: 'drop', after: 3000 });
+    const one = [{ offset: 40_000, length: 30_000 }];
+    const before = server.requests.length;
+    assertRanges(await fetchAll(src, one), one, data);
+    const asked = server.requests.slice(before).map((r) => r.headers.range);
+    assert.deepEqual(asked, ['bytes=40000-69999', 'bytes=43000-69999'], 'the retry asks only for the rest');
+    assert.equal(src.stats.retries, 1);
+  });
+});
+
+test('a multi-range answer dropped mid-body resumes every range that was not complete', async () => {
+  await withSource({ maxRangesPerRequest: 8 }, async (src) => {
+    server.next({ kind: 'drop', after: 20_000 });
+    assertRanges(await fetchAll(src, ranges), ranges, data);
+    assert.equal(src.stats.retries, 1);
+  });
+});
+
+test('drops on every try end in one ENETWORK error naming the URL and the range', async () => {
+  await withSource({ retries: 2 }, async (src) => {
+    server.always({ kind: 'drop' });
+    try {
+      await assert.rejects(fetchAll(src, [{ offset: 40_000, length: 30_000 }]), (e: DeltasyncError) => {
+        assert.equal(e.code, 'ENETWORK');
+        assert.match(e.message, new RegExp(`^${server.url}: bytes \\d+-69999: .*gave up after 2 retries$`));
+        assert.ok(!e.message.includes('\n'));
+        return true;
+      });
+    } finally {
+      server.always(undefined);
+    }
+  });
+});
