@@ -2,7 +2,6 @@ import { createReadStream, type Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pipeline } from 'node:stream/promises';
 import { checkPath, fsError } from '../errors/errors.js';
 import { ifRangeHolds, preconditionStatus, type Validators } from './conditions.js';
 import { type HttpRange, parseRangeHeader } from './range-header.js';
@@ -38,9 +37,33 @@ function validatorsOf(st: Stats): Validators {
   };
 }
 
+/** Waits until `res` takes more data; rejects if the client goes away first. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new Error('the client closed the connection'));
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}
+
+/** Writes bytes `r.start`…`r.end` of the file, leaving the response open (several parts may follow). */
 async function sendRange(res: ServerResponse, path: string, r: HttpRange): Promise<void> {
   if (r.end < r.start) return;
-  await pipeline(createReadStream(path, { start: r.start, end: r.end }), res, { end: false });
+  const file = createReadStream(path, { start: r.start, end: r.end });
+  try {
+    for await (const chunk of file) {
+      if (!res.write(chunk)) await drained(res);
+    }
+  } finally {
+    file.destroy();
+  }
 }
 
 /** Answers one request for a file that exists inside the root. */
