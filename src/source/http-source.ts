@@ -106,6 +106,13 @@ function headerBytes(statusCode: number, headers: IncomingHttpHeaders): number {
   return n;
 }
 
+/** Stops reading an answer (undici reports a destroyed body as an error: nobody needs to hear it). */
+function drop(body: Dispatcher.ResponseData['body'] | undefined): void {
+  if (!body || body.destroyed) return;
+  body.on('error', () => {});
+  body.destroy();
+}
+
 function one(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
@@ -228,7 +235,7 @@ class HttpBlockSource implements HttpSource {
       }
       throw new DeltasyncError(`${url.href}: the server does not say how large the file is`, 'EHTTP');
     } finally {
-      res.body.destroy();
+      drop(res.body);
     }
   }
 
@@ -297,7 +304,7 @@ class HttpBlockSource implements HttpSource {
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       ctl.abort(new DeltasyncError(`${this.name}: transfer ended`, 'EABORT'));
-      transfer.whole?.body.destroy();
+      drop(transfer.whole?.body);
       for (const s of spans) s.buf = undefined;
     }
   }
@@ -316,7 +323,7 @@ class HttpBlockSource implements HttpSource {
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         if (!(err instanceof RetryableError)) throw err;
-        transfer.whole?.body.destroy();
+        drop(transfer.whole?.body);
         transfer.whole = undefined;
         if (++failures > this.#opt.retries) {
           throw new DeltasyncError(`${this.name}: ${describeRanges(pending)}: ${err.message}; gave up after ${this.#opt.retries} retries`, err.code);
@@ -392,7 +399,7 @@ class HttpBlockSource implements HttpSource {
     } catch (err) {
       throw this.#asRetryable(err, transfer.signal);
     } finally {
-      if (!handedOver) res.body.destroy();
+      if (!handedOver) drop(res.body);
     }
   }
 
@@ -436,11 +443,11 @@ class HttpBlockSource implements HttpSource {
         if (open.length === 0) return;
         const need = Math.min(...open.map((s) => s.offset + s.got));
         if (!transfer.whole || need < transfer.whole.pos) {
-          transfer.whole?.body.destroy();
+          drop(transfer.whole?.body);
           transfer.whole = undefined;
           const { res, url } = await this.#send('GET', this.#conditions(), transfer.signal);
           if (res.statusCode !== 200) {
-            res.body.destroy();
+            drop(res.body);
             this.#checkStatus(res.statusCode, res.headers, url, 'the whole file');
             throw new DeltasyncError(`${url.href}: expected the whole file, got HTTP ${res.statusCode}`, 'EHTTP');
           }
@@ -485,7 +492,7 @@ class HttpBlockSource implements HttpSource {
         if (hop > 0) this.#url = url; // later requests go straight there
         return { res, url };
       }
-      res.body.destroy();
+      drop(res.body);
       if (hop >= this.#opt.maxRedirects) throw new DeltasyncError(`${this.name}: more than ${this.#opt.maxRedirects} redirects`, 'EHTTP');
       const next = new URL(location, url);
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
