@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { utimes } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -61,7 +62,7 @@ export async function requireTool(t: TestContext, tool: string, pkg = 'zsync'): 
  */
 export async function zsyncmake(input: string, out: string, o: { blockSize?: number; urls?: readonly string[]; mtime?: Date; cwd?: string }): Promise<void> {
   const mtime = o.mtime ?? FIXED_MTIME;
-  await utimes(input, mtime, mtime);
+  await utimes(resolve(o.cwd ?? '.', input), mtime, mtime);
   const args = [...(o.blockSize ? ['-b', String(o.blockSize)] : []), ...(o.urls ?? []).flatMap((u) => ['-u', u]), '-o', out, input];
   const r = await run('zsyncmake', args, { cwd: o.cwd });
   if (r.code !== 0) throw new Error(`zsyncmake ${args.join(' ')} exited with ${r.code}: ${r.stderr.trim()}`);
