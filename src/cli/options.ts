@@ -16,7 +16,7 @@ export function blockSizeArg(value: string): number {
   const m = /^(\d+)(?:([kKmMgGtT])i?[bB]?)?$/.exec(value);
   if (!m) throw new InvalidArgumentError('not a size (e.g. 8192, 64k, 1M).');
   const n = Number(m[1]) * (m[2] ? UNITS[m[2].toLowerCase()] : 1);
-  if (blockSizeProblem(n)) throw new InvalidArgumentError(`out of range (${BLOCK_SIZE_RANGE}).`);
+  if (blockSizeProblem(n)) throw new InvalidArgumentError(`${value} is out of range (${BLOCK_SIZE_RANGE}).`);
   return n;
 }
 

@@ -45,6 +45,8 @@ export function decodeBody(
 ): BlockIndex | undefined {
   const sizeProblem = blockSizeProblem(h.blockSize);
   if (sizeProblem) throw bad(sizeProblem);
+  const strongProblem = strongLengthProblem(h.strongLength, strongHashEntry(h.strongHash), h.fileHash !== undefined);
+  if (strongProblem) throw bad(strongProblem);
   const blockCount = blockCountOf(h.fileSize, h.blockSize);
   const rec = recordSize(h.strongLength);
   const expected = blockCount * rec;
@@ -56,8 +58,6 @@ export function decodeBody(
         `(${blockCount} ${blockCount === 1 ? 'block' : 'blocks'} of ${h.blockSize} bytes for a file of ${h.fileSize} bytes)`,
     );
   }
-  const strongProblem = strongLengthProblem(h.strongLength, strongHashEntry(h.strongHash), h.fileHash !== undefined);
-  if (strongProblem) throw bad(strongProblem);
   if (r.bytes.length < r.total) return undefined; // only the header was read, and it holds up
   const { weak, strong } = readRecords(r.bytes, r.pos, blockCount, h.strongLength);
   return { ...h, blockCount, weak, strong };

@@ -73,9 +73,6 @@ export const deltasyncCodec: IndexCodec = {
       }
     };
     const entry = known(strongHash, 'block hash');
-    if (strongLength < 1 || strongLength > entry.size) {
-      throw bad(`block digest length ${strongLength} is out of range for ${strongHash} (1 to ${entry.size})`);
-    }
     let fileHash: BlockIndex['fileHash'];
     if (fileHashName) {
       const fe = known(fileHashName, 'file hash');

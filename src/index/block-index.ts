@@ -121,10 +121,10 @@ export function checkBlockSize(blockSize: number, what = 'block size'): void {
  */
 export function strongLengthProblem(strongLength: number, hash: { name: string; size: number }, hasFileHash: boolean): string | undefined {
   if (!Number.isInteger(strongLength) || strongLength < 1 || strongLength > hash.size) {
-    return `block digest length ${strongLength} is out of range for ${hash.name} (1 to ${hash.size} bytes)`;
+    return `strong length ${strongLength} is out of range for ${hash.name} (1 to ${hash.size} bytes of each block digest)`;
   }
   if (strongLength < MIN_UNGUARDED_STRONG && !hasFileHash) {
-    return `block digests of ${strongLength} bytes are too short to verify anything without a whole-file hash (at least ${MIN_UNGUARDED_STRONG} bytes)`;
+    return `block digests of ${strongLength} bytes are too short to verify anything alone: they need a whole-file hash (or at least ${MIN_UNGUARDED_STRONG} bytes each)`;
   }
   return undefined;
 }

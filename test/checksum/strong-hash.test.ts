@@ -16,6 +16,11 @@ const vectors: Record<string, { size: number; empty: string; abc: string }> = {
     empty: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     abc: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
   },
+  sha224: {
+    size: 28,
+    empty: 'd14a028c2a3a2bc9476102bb288234c415a2b01f828ea62ac5b3e42f',
+    abc: '23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7',
+  },
   md4: { size: 16, empty: '31d6cfe0d16ae931b73c59d7e0c089c0', abc: 'a448017aaf21d8525fc10ae87aa6729d' },
   blake3: {
     size: 32,
@@ -26,7 +31,7 @@ const vectors: Record<string, { size: number; empty: string; abc: string }> = {
 
 const abc = new TextEncoder().encode('abc');
 
-test('the registry lists md5, sha1, sha256, md4 and blake3, and every one has a known-answer vector here', () => {
+test('the registry lists md5, sha1, sha224, sha256, md4 and blake3, and every one has a known-answer vector here', () => {
   assert.deepEqual([...strongHashNames].sort(), Object.keys(vectors).sort());
 });
 

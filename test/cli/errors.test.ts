@@ -64,7 +64,7 @@ test('a directory where a file is expected', async () => {
 });
 
 const badIndexes: [string, () => Buffer, RegExp][] = [
-  ['a wrong magic', () => Buffer.concat([Buffer.from('NOTGOS'), index.subarray(6)]), /not a go-sync or deltasync index/],
+  ['a wrong magic', () => Buffer.concat([Buffer.from('NOTGOS'), index.subarray(6)]), /not a go-sync, deltasync or zsync index/],
   ['an unsupported major version', () => {
     const b = Buffer.from(index);
     b.writeUInt16LE(7, 6);

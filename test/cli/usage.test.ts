@@ -31,7 +31,7 @@ for (const c of ['build', 'diff', 'patch']) {
 const usageErrors: [string, string[], RegExp][] = [
   ['an unknown command', ['bogus'], /unknown command 'bogus'/],
   ['a missing argument', ['diff', 'only-one'], /missing required argument 'index'/],
-  ['a block size of 0', ['build', 'x', '--block-size', '0'], /argument '0' is invalid\. 0 is out of range \(512 bytes to 16M\)/],
+  ['a block size of 0', ['build', 'x', '--block-size', '0'], /argument '0' is invalid\. 0 is out of range \(\d+ B to 16 MiB\)/],
   ['an absurd block size', ['build', 'x', '-b', '4G'], /4G is out of range/],
   ['a block size too large to hold', ['build', 'x', '-b', '99999999999999999999'], /99999999999999999999 is out of range/],
   ['standard output as the index', ['build', 'x', '-o', '-'], /not to standard output/],

@@ -52,8 +52,8 @@ test('the unmodified indexes read back', async () => {
 });
 
 test('wrong magic', async () => {
-  await assertBadIndex('magic.gosync', edited(gosync, (_, b) => (b[0] = 0x58)), /not a go-sync or deltasync index/);
-  await assertBadIndex('zsync.gosync', new TextEncoder().encode('zsync: 0.6.2\nFilename: x\n'), /not a go-sync or deltasync index/);
+  await assertBadIndex('magic.gosync', edited(gosync, (_, b) => (b[0] = 0x58)), /not a go-sync, deltasync or zsync index/);
+  await assertBadIndex('zsync.gosync', new TextEncoder().encode('zsync: 0.6.2\nFilename: x\n'), /zsync\.gosync: truncated control file/);
 });
 
 test('an empty file', async () => {
@@ -112,8 +112,8 @@ test('deltasync: an unknown block hash, and a block digest length out of range',
   // The block hash name starts at offset 28: length 6, "sha256".
   assert.equal(Buffer.from(v1.subarray(29, 35)).toString(), 'sha256');
   await assertBadIndex('v1-hash.idx', edited(v1, (_, b) => b.set(new TextEncoder().encode('shaXYZ'), 29)), /unknown block hash 'shaXYZ'/);
-  await assertBadIndex('v1-len0.idx', edited(v1, (_, b) => (b[35] = 0)), /block digest length 0 is out of range/);
-  await assertBadIndex('v1-len33.idx', edited(v1, (_, b) => (b[35] = 33)), /block digest length 33 is out of range/);
+  await assertBadIndex('v1-len0.idx', edited(v1, (_, b) => (b[35] = 0)), /strong length 0 is out of range/);
+  await assertBadIndex('v1-len33.idx', edited(v1, (_, b) => (b[35] = 33)), /strong length 33 is out of range/);
 });
 
 test('deltasync: a header length pointing outside the file', async () => {

@@ -49,7 +49,7 @@ test('matches past 4 GiB are found at their exact offsets, and a patch copies fr
 
   const plan = makePlan(index, blockOffsets);
   assert.equal(plan.fetchBytes, 0);
-  assert.deepEqual(plan.spans, [{ kind: 'copy', offset: 0, length: ref.length, localOffset: at }]);
+  assert.deepEqual(plan.spans, [{ kind: 'copy', offset: 0, length: ref.length, seed: 0, localOffset: at }]);
   const source = fileSource(refPath);
   try {
     const stats = await patchFile({ local: localPath, index, plan, source, output: t.path('out') });

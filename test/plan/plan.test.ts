@@ -60,10 +60,10 @@ test('contiguous blocks merge into one copy span; a jump starts a new one', () =
   const offsets = Float64Array.from([0, L, 2 * L, -1, -1, 10 * L, 11 * L, 5 * L]);
   const plan = makePlan(index, offsets);
   assert.deepEqual(plan.spans, [
-    { kind: 'copy', offset: 0, length: 3 * L, localOffset: 0 },
+    { kind: 'copy', offset: 0, length: 3 * L, seed: 0, localOffset: 0 },
     { kind: 'fetch', offset: 3 * L, length: 2 * L },
-    { kind: 'copy', offset: 5 * L, length: 2 * L, localOffset: 10 * L },
-    { kind: 'copy', offset: 7 * L, length: L, localOffset: 5 * L },
+    { kind: 'copy', offset: 5 * L, length: 2 * L, seed: 0, localOffset: 10 * L },
+    { kind: 'copy', offset: 7 * L, length: L, seed: 0, localOffset: 5 * L },
   ]);
   assert.equal(plan.reusedBytes, 6 * L);
   assert.equal(plan.fetchBytes, 2 * L);
@@ -73,7 +73,7 @@ test('contiguous blocks merge into one copy span; a jump starts a new one', () =
 test('a copy run at a local offset that is not block-aligned still merges', () => {
   const index = shape(4 * L, L);
   const offsets = Float64Array.from([7, L + 7, 2 * L + 7, 3 * L + 7]);
-  assert.deepEqual(makePlan(index, offsets).spans, [{ kind: 'copy', offset: 0, length: 4 * L, localOffset: 7 }]);
+  assert.deepEqual(makePlan(index, offsets).spans, [{ kind: 'copy', offset: 0, length: 4 * L, seed: 0, localOffset: 7 }]);
 });
 
 test('the same local block for consecutive blocks (a repeated block) does not merge', () => {
@@ -106,11 +106,11 @@ test('the default maxFetch is 4 MiB', () => {
 test('the short last block ends the last span at the file size', () => {
   const index = shape(3 * L + 10, L);
   const copy = makePlan(index, Float64Array.from([0, L, 2 * L, 3 * L]));
-  assert.deepEqual(copy.spans, [{ kind: 'copy', offset: 0, length: 3 * L + 10, localOffset: 0 }]);
+  assert.deepEqual(copy.spans, [{ kind: 'copy', offset: 0, length: 3 * L + 10, seed: 0, localOffset: 0 }]);
   const fetch = makePlan(index, Float64Array.from([0, L, -1, -1]));
   assert.deepEqual(fetch.spans.at(-1), { kind: 'fetch', offset: 2 * L, length: L + 10 });
   const tailElsewhere = makePlan(index, Float64Array.from([0, L, 2 * L, 50]));
-  assert.deepEqual(tailElsewhere.spans.at(-1), { kind: 'copy', offset: 3 * L, length: 10, localOffset: 50 });
+  assert.deepEqual(tailElsewhere.spans.at(-1), { kind: 'copy', offset: 3 * L, length: 10, seed: 0, localOffset: 50 });
 });
 
 test('an empty index gives an empty plan', () => {
