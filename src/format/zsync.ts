@@ -82,6 +82,9 @@ export const zsyncCodec: IndexCodec = {
     if (index.strongLength < 3 || index.strongLength > strong.size) {
       return `zsync keeps 3 to ${strong.size} bytes of each ${index.strongHash} block digest, not ${index.strongLength}`;
     }
+    if (!index.fileHash && index.strongLength < MIN_UNGUARDED_STRONG) {
+      return `block digests of ${index.strongLength} bytes need a whole-file hash (SHA-1) beside them`;
+    }
     if (rsumBytesOfWeakMask(weakMaskOf(index)) === undefined) return 'zsync keeps the last 1 to 4 bytes of each rolling sum (this weak mask is none of those)';
     const run = matchRunOf(index);
     if (run !== 1 && run !== 2) return `zsync's seq_matches is 1 or 2, not ${run}`;

@@ -165,6 +165,7 @@ test('encode: an index that does not fit zsync says why (unpadded tail, hash, ma
   assert.match(c.unfit({ ...base, weakMask: 0xffff })!, /last 1 to 4 bytes/);
   assert.match(c.unfit({ ...base, blockSize: 1000, fileSize: 1500 })!, /powers of two/);
   assert.match(c.unfit({ ...base, strongLength: 2, strong: new Uint8Array(4) })!, /3 to 16/);
+  assert.match(c.unfit({ ...base, strongLength: 3, strong: new Uint8Array(6) })!, /need a whole-file hash/);
   assert.match(c.unfit({ ...base, urls: ['a\nb'] })!, /line break/);
   assert.match(c.unfit({ ...base, urls: ['x'.repeat(1100)] })!, /longer than 1023/);
   assert.throws(() => encodeIndex({ ...base, paddedTail: false }, 'zsync'), /zero-padded/);
