@@ -1,7 +1,4 @@
 import { Command } from 'commander';
-import { readIndexFile } from '../format/index-file.js';
-import { scanFile } from '../match/scan.js';
-import { makePlan } from '../plan/plan.js';
 import { bytes, count, mbPerSecond, millis, percent, plural, rate, table } from './format.js';
 import { withThreads } from './options.js';
 import type { Output } from './output.js';
@@ -11,13 +8,19 @@ export function diffCommand(out: Output): Command {
   const cmd = new Command('diff')
     .alias('d')
     .summary('show how much of a reference a local file already holds')
-    .description('Scan <local-file> against <index> and report what a patch would reuse and fetch (go-sync diff).')
+    .description('Scan <local-file> (and any -i seeds) against <index> (a .gosync, deltasync or .zsync file, a path or an http(s) URL) and report what a patch would reuse and fetch (go-sync diff).')
     .argument('<local-file>', 'the local (old or similar) file')
-    .argument('<index>', 'the index of the reference (.gosync)')
-    .action(async (local: string, indexPath: string, flags: { threads?: number }) => {
-      const index = await readIndexFile(indexPath);
-      const scan = await scanFile(local, index, { threads: flags.threads, onProgress: out.reporter(`scanning ${local}`) });
-      const plan = makePlan(index, scan.blockOffsets);
+    .argument('<index>', 'the index of the reference: a path or URL (.gosync, .zsync)')
+    .option('-i, --seed <file>', 'another local file to reuse blocks from (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .action(async (local: string, indexPath: string, flags: { threads?: number; seed: string[] }) => {
+      const [{ loadIndex }, { scanSeeds }, { makePlan }] = await Promise.all([
+        import('../source/locate.js'),
+        import('../match/seeds.js'),
+        import('../plan/plan.js'),
+      ]);
+      const { index } = await loadIndex(indexPath);
+      const scan = await scanSeeds([local, ...flags.seed], index, { threads: flags.threads, onProgress: out.reporter(`scanning ${local}`) });
+      const plan = makePlan(index, scan);
       const s = scan.stats;
       const ranges = plan.fetchRegions;
       out.result(
@@ -26,12 +29,14 @@ export function diffCommand(out: Output): Command {
           index: indexPath,
           blockSize: index.blockSize,
           blocks: index.blockCount,
-          referenceBytes: index.fileSize,
-          localBytes: s.localSize,
+          fileSize: index.fileSize,
+          seeds: scan.seeds,
+          localSize: s.localSize,
           matchedBlocks: s.matchedBlocks,
           matchedBytes: s.matchedBytes,
           fetchBytes: s.fetchBytes,
-          fetchRanges: ranges,
+          fetchRanges: plan.spans.filter((x) => x.kind === 'fetch').length,
+          fetchRegions: ranges,
           comparisons: s.comparisons,
           weakHits: s.weakHits,
           weakHitRate: s.comparisons ? s.weakHits / s.comparisons : 0,

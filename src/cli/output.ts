@@ -6,7 +6,23 @@ import { bytes, percent, rate } from './format.js';
  */
 export class Output {
   json = false;
+  /** `--quiet`: no progress line and no warnings. */
+  quiet = false;
   #shown = false;
+
+  /** A warning on stderr (never on stdout, so `--json` output stays one object). */
+  warn(message: string): void {
+    if (this.quiet) return;
+    this.endProgress();
+    process.stderr.write(`deltasync: warning: ${message}\n`);
+  }
+
+  /** Reports a failure: one line on stderr, or with `--json` one object on stdout (code, message, file). */
+  error(message: string, code: string, file: string | undefined): void {
+    this.endProgress();
+    if (this.json) process.stdout.write(`${JSON.stringify({ error: { code, message, file: file ?? null } })}\n`);
+    else process.stderr.write(`deltasync: ${message}\n`);
+  }
 
   /** Prints the command's result: `text` normally, `data` as JSON with `--json`. */
   result(data: object, text: string): void {
@@ -16,7 +32,7 @@ export class Output {
 
   /** Replaces the progress line on stderr (terminals only, never with `--json`). */
   progress(text: string): void {
-    if (this.json || process.stderr.isTTY !== true) return;
+    if (this.json || this.quiet || process.stderr.isTTY !== true) return;
     process.stderr.write(`\r\x1b[2K${text}`);
     this.#shown = true;
   }

@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { startStaticServer } from '../serve/static-server.js';
 import { wholeNumber } from './options.js';
 import type { Output } from './output.js';
 
@@ -27,6 +26,7 @@ export function serveCommand(out: Output): Command {
     .option('--host <address>', 'address to listen on (0.0.0.0 or :: for every interface)', '127.0.0.1')
     .option('-v, --verbose', 'print one line per request on stderr')
     .action(async (dir: string, flags: ServeFlags) => {
+      const { startStaticServer } = await import('../serve/static-server.js');
       const server = await startStaticServer({
         root: dir,
         host: flags.host,

@@ -38,6 +38,7 @@ export const gosyncCodec: IndexCodec = {
     if (index.strongHash !== 'md5' || index.strongLength !== STRONG || index.fileHash) {
       return 'the go-sync format holds only full MD5 block digests and no whole-file hash; use the deltasync format';
     }
+    if ((index.urls?.length ?? 0) > 0) return 'the go-sync format holds no reference URL; use the deltasync format';
     return plainSumsProblem('go-sync', index);
   },
   encode(index: BlockIndex) {

@@ -16,6 +16,8 @@ export class VerifiedFetcher {
   #pos = 0;
   #iter: AsyncIterator<Uint8Array> | undefined;
   #failedSources = 0;
+  /** Sources known to be ready: the first was prepared before the scan; mirrors are prepared when first used. */
+  readonly #ready = new Set<BlockSource>();
   /** Bytes received from the sources. */
   fetchedBytes = 0;
   /** Spans asked for again. */
@@ -28,7 +30,17 @@ export class VerifiedFetcher {
     private readonly hash: StrongHash,
     private readonly refetch: number,
     private readonly signal?: AbortSignal,
-  ) {}
+  ) {
+    this.#ready.add(sources[0]);
+  }
+
+  async #use(source: BlockSource): Promise<BlockSource> {
+    if (!this.#ready.has(source)) {
+      await source.prepare({ size: this.index.fileSize, signal: this.signal });
+      this.#ready.add(source);
+    }
+    return source;
+  }
 
   /** The verified bytes of the next span. */
   async next(): Promise<Uint8Array> {
@@ -48,8 +60,8 @@ export class VerifiedFetcher {
   async #receive(span: FetchSpan): Promise<Uint8Array> {
     for (;;) {
       this.signal?.throwIfAborted();
-      this.#iter ??= this.sources[this.#current].fetch(this.spans.slice(this.#pos), { signal: this.signal })[Symbol.asyncIterator]();
       try {
+        this.#iter ??= (await this.#use(this.sources[this.#current])).fetch(this.spans.slice(this.#pos), { signal: this.signal })[Symbol.asyncIterator]();
         const r = await this.#iter.next();
         const data = r.done ? undefined : r.value;
         this.fetchedBytes += data?.length ?? 0;
@@ -79,7 +91,7 @@ export class VerifiedFetcher {
       const source = this.sources[(this.#current + attempt) % this.sources.length];
       this.refetchedRanges++;
       try {
-        for await (const data of source.fetch([span], { signal: this.signal })) {
+        for await (const data of (await this.#use(source)).fetch([span], { signal: this.signal })) {
           this.fetchedBytes += data.length;
           if (data.length !== span.length) break;
           this.#verify(data, span, source);

@@ -1,4 +1,4 @@
-import { type FileHandle, stat } from 'node:fs/promises';
+import { type FileHandle, stat, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { loadStrongHash } from '../checksum/registry.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
@@ -8,7 +8,7 @@ import type { ScanOptions, ScanStats } from '../match/scan.js';
 import { scanSeeds } from '../match/seeds.js';
 import type { WorkerPool } from '../parallel/pool.js';
 import { makePlan, type Plan, type PlanOptions } from '../plan/plan.js';
-import type { BlockSource } from '../source/block-source.js';
+import type { BlockSource, SourceExpectations } from '../source/block-source.js';
 import { AtomicFile } from '../util/atomic-file.js';
 import { equalBytes } from '../util/bytes.js';
 import { forEachPiece, openRegularFile, readExactly } from '../util/file-io.js';
@@ -48,6 +48,12 @@ export interface PatchOptions {
   pool?: WorkerPool;
   /** Stops the patch: it throws the signal's reason, writes nothing, and leaves every file as it was. */
   signal?: AbortSignal;
+  /**
+   * Where to keep what was written when the patch fails or is stopped (as zsync keeps a `.part`
+   * file): give it as a seed to the next run and the blocks are not fetched again. Removed when a
+   * patch with it succeeds.
+   */
+  partial?: string;
   /** Told how many bytes of the output are written, a few times a second and at the end. */
   onProgress?: ProgressCallback;
 }
@@ -142,7 +148,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const { signal } = options;
   const started = performance.now();
   // Before any work: a source that cannot be read fails now, not after a long scan.
-  await sources[0].prepare({ size: index.fileSize, signal });
+  const ordered = await firstWorkingSource(sources, { size: index.fileSize, signal });
   let scanStats: ScanStats | undefined;
   let plan = options.plan;
   if (!plan) {
@@ -161,9 +167,10 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const fetches = plan.spans.filter((s) => s.kind === 'fetch');
   // A new output takes the local file's permission bits (an existing one keeps its own).
   const localMode = await stat(seeds[0]).then((st) => st.mode & 0o7777, () => undefined);
-  const out = await AtomicFile.create(output, localMode);
+  if (options.partial !== undefined) checkPath('partial', options.partial);
+  const out = await AtomicFile.create(output, localMode, options.partial);
   const seedFiles: (FileHandle | undefined)[] = [];
-  const fetcher = new VerifiedFetcher(sources, fetches, index, hash, refetch, signal);
+  const fetcher = new VerifiedFetcher(ordered, fetches, index, hash, refetch, signal);
   // With a whole-file digest to check at the end, copies need no check of their own.
   const threads = options.scan?.threads ?? availableParallelism();
   const copies = fileHasher ? undefined : copyCheck(index, hash, plan.reusedBytes, threads, options.pool ?? options.scan?.pool);
@@ -217,6 +224,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     for (const fh of seedFiles) await fh?.close();
   }
   await out.commit();
+  if (options.partial !== undefined) await unlink(options.partial).catch(() => {});
   progress.end(index.fileSize);
   return {
     fileSize: index.fileSize,
@@ -228,4 +236,22 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     scan: scanStats,
     milliseconds: performance.now() - started,
   };
+}
+
+/**
+ * Prepares the sources in turn until one is ready (mirrors are tried when the first fails) and
+ * returns them with that one first; throws the first one's error when none is.
+ */
+async function firstWorkingSource(sources: readonly BlockSource[], expect: SourceExpectations): Promise<BlockSource[]> {
+  let firstError: unknown;
+  for (let i = 0; i < sources.length; i++) {
+    try {
+      await sources[i].prepare(expect);
+      return [...sources.slice(i), ...sources.slice(0, i)];
+    } catch (err) {
+      if (expect.signal?.aborted) throw err;
+      firstError ??= err;
+    }
+  }
+  throw firstError;
 }

@@ -71,6 +71,11 @@ export interface HttpSource extends BlockSource {
   readonly url: string;
   /** A copy of the counters so far. */
   readonly stats: HttpSourceStats;
+  /**
+   * Downloads the whole file (an index, say), with the same retries and redirects as ranges;
+   * refuses one larger than `maxBytes` (code `EFORMAT`) before reading it.
+   */
+  readAll(maxBytes: number, signal?: AbortSignal): Promise<Uint8Array>;
 }
 
 /** Parses a `Name: value` header line (as given to `-H`); throws an ArgumentError otherwise. */
@@ -191,6 +196,16 @@ class HttpBlockSource implements HttpSource {
 
   get stats(): HttpSourceStats {
     return { ...this.#stats };
+  }
+
+  async readAll(maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const s = signal ?? new AbortController().signal;
+    const size = await this.#withRetries('HEAD', s, () => this.#probeSize(s));
+    if (size > maxBytes) throw new DeltasyncError(`${this.name}: ${size} bytes is more than the ${maxBytes} allowed here`, 'EFORMAT');
+    this.#size = size;
+    if (size === 0) return new Uint8Array(0);
+    for await (const bytes of this.fetch([{ offset: 0, length: size }], { signal })) return bytes;
+    throw new DeltasyncError(`${this.name}: no answer`, 'ESHORT');
   }
 
   async prepare(expect: SourceExpectations): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { renameSync, statSync, unlinkSync } from 'node:fs';
 import { type FileHandle, lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DeltasyncError, fsError, notRegularFile } from '../errors/errors.js';
@@ -25,16 +25,18 @@ export function tempPathBeside(target: string): string {
 }
 
 /** Temporary files not yet committed or aborted, for {@link removeTempFilesNow}. */
-const live = new Set<string>();
+/** Temporary file → where to keep it (instead of removing it) if the program is stopped. */
+const live = new Map<string, string | undefined>();
 
 /**
  * Removes every temporary file still open, synchronously: for a program about to exit on a
  * signal, so that an interrupted patch leaves nothing behind.
  */
 export function removeTempFilesNow(): void {
-  for (const p of live) {
+  for (const [p, keepAs] of live) {
     try {
-      unlinkSync(p);
+      if (keepAs && statSync(p).size > 0) renameSync(p, keepAs);
+      else unlinkSync(p);
     } catch {
       // Already gone.
     }
@@ -53,15 +55,17 @@ export class AtomicFile {
     readonly tempPath: string,
     readonly handle: FileHandle,
     private readonly newMode: number | undefined,
+    private readonly keepAs: string | undefined,
   ) {}
 
   /**
    * Creates the temporary file beside `target`. A target that is a symbolic link is followed, so
    * the file it points to is replaced and the link kept. The result takes the permission bits of
    * the target it replaces; a new file takes `mode` when given, else the usual mode under the
-   * umask.
+   * umask. With `keepAs`, a temporary file that holds anything is kept under that name when the
+   * write is aborted or the program stopped by a signal (a partial result to resume from).
    */
-  static async create(target: string, mode?: number): Promise<AtomicFile> {
+  static async create(target: string, mode?: number, keepAs?: string): Promise<AtomicFile> {
     const real = await followLinks(target);
     const existing = await stat(real).catch(() => undefined);
     if (existing && !existing.isFile()) {
@@ -71,11 +75,11 @@ export class AtomicFile {
     }
     const tempPath = tempPathBeside(real);
     // Registered before it exists, so that a signal arriving meanwhile still removes it.
-    live.add(tempPath);
+    live.set(tempPath, keepAs);
     try {
       // Replacing a file: private until commit gives it that file's mode (it may be a private file).
       const handle = await open(tempPath, 'wx+', existing ? 0o600 : (mode ?? 0o666));
-      return new AtomicFile(real, tempPath, handle, mode);
+      return new AtomicFile(real, tempPath, handle, mode, keepAs);
     } catch (err) {
       live.delete(tempPath);
       throw fsError(err, target, 'write');
@@ -99,10 +103,12 @@ export class AtomicFile {
     }
   }
 
-  /** Closes and removes the temporary file; never throws. */
+  /** Closes and removes the temporary file (or keeps it, see {@link AtomicFile.create}); never throws. */
   async abort(): Promise<void> {
     await this.handle.close().catch(() => {});
-    await unlink(this.tempPath).catch(() => {});
+    const keep = this.keepAs && (await stat(this.tempPath).then((st) => st.size > 0, () => false));
+    if (keep) await rename(this.tempPath, this.keepAs!).catch(() => unlink(this.tempPath).catch(() => {}));
+    else await unlink(this.tempPath).catch(() => {});
     live.delete(this.tempPath);
   }
 }

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { cli } from './run-cli.js';
 import { InvalidArgumentError } from 'commander';
 import { blockSizeArg } from '../../src/cli/options.js';
+import { MIN_BLOCK_SIZE } from '../../src/index/block-index.js';
 
 const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -59,5 +60,5 @@ for (const [what, args, message] of usageErrors) {
 test('block sizes are read with binary units: k, K, Ki, KiB, M, MiB, MB', () => {
   const cases: [string, number][] = [['8192', 8192], ['64k', 65536], ['64K', 65536], ['64Ki', 65536], ['64KiB', 65536], ['1M', 1 << 20], ['1Mi', 1 << 20], ['1MiB', 1 << 20], ['1MB', 1 << 20], ['16M', 16 << 20]];
   for (const [text, n] of cases) assert.equal(blockSizeArg(text), n, text);
-  for (const text of ['1G', '0', '511', '17M', '1.5k', 'k', '-1']) assert.throws(() => blockSizeArg(text), InvalidArgumentError, text);
+  for (const text of ['1G', '0', String(MIN_BLOCK_SIZE - 1), '17M', '1.5k', 'k', '-1']) assert.throws(() => blockSizeArg(text), InvalidArgumentError, text);
 });
