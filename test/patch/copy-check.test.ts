@@ -7,6 +7,7 @@ import { scanFile } from '../../src/match/scan.js';
 import { patchFile } from '../../src/patch/patch.js';
 import { makePlan } from '../../src/plan/plan.js';
 import { fileSource } from '../../src/source/file-source.js';
+import { countingPool } from '../helpers/fixture.js';
 import { concat, seededBytes } from '../helpers/random.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
 
@@ -34,9 +35,15 @@ test('large copies checked on worker threads: the output equals the reference', 
   const { index, plan } = await planFor(localPath, refPath);
   assert.ok(plan.reusedBytes > 32 * 1024 * 1024);
   const source = fileSource(refPath);
-  await patchFile({ local: localPath, index, plan, source, output: t.path('out'), scan: { threads: 2 } });
-  await source.close();
+  const counted = countingPool(2);
+  try {
+    await patchFile({ local: localPath, index, plan, source, output: t.path('out'), pool: counted.pool, scan: { threads: 2 } });
+  } finally {
+    await source.close();
+    await counted.pool.close();
+  }
   assert.deepEqual(await readFile(t.path('out')), Buffer.from(ref));
+  assert.ok(counted.kinds.filter((k) => k === 'verify').length >= 8, `verify jobs: ${counted.kinds.join(', ')}`);
   await removeAll(refPath, localPath, t.path('out'));
 });
 
@@ -49,13 +56,42 @@ test('a local file changed between scan and patch: a worker finds it, nothing is
   await fh.write(new Uint8Array([local[30_000_000] ^ 0xff]), 0, 1, 30_000_000);
   await fh.close();
   const source = fileSource(refPath);
-  await assert.rejects(
-    patchFile({ local: localPath, index, plan, source, output: t.path('out2'), scan: { threads: 2 } }),
-    (err: Error) => err instanceof VerificationError && /local2: block \d+ at offset \d+ changed since it was scanned/.test(err.message),
-  );
-  await source.close();
+  const counted = countingPool(2);
+  try {
+    await assert.rejects(
+      patchFile({ local: localPath, index, plan, source, output: t.path('out2'), pool: counted.pool, scan: { threads: 2 } }),
+      (err: Error) => err instanceof VerificationError && /local2: block \d+ at offset \d+ changed since it was scanned/.test(err.message),
+    );
+  } finally {
+    await source.close();
+    await counted.pool.close();
+  }
+  assert.ok(counted.kinds.includes('verify'), 'the change was found on a worker');
   const names = await readdir(t.dir);
   assert.ok(!names.includes('out2'));
   assert.deepEqual(names.filter((n) => n.includes('deltasync-tmp')), []);
   await removeAll(refPath, localPath);
+});
+
+test("copies are checked on the caller's pool when one is given (no pool of the patch's own), which stays open", async () => {
+  const small = seededBytes(21, 3 * 1024 * 1024);
+  const refPath = await t.write('ref3', small);
+  const localPath = await t.write('local3', concat(seededBytes(22, 100), small.subarray(0, 2 * 1024 * 1024)));
+  const index = await buildIndex(refPath, { threads: 1 });
+  const counted = countingPool(2);
+  const source = fileSource(refPath);
+  try {
+    await patchFile({ local: localPath, index, source, output: t.path('out3'), pool: counted.pool, scan: { threads: 2 } });
+    assert.deepEqual(await readFile(t.path('out3')), Buffer.from(small));
+    assert.ok(counted.kinds.includes('verify'), `jobs given to the pool: ${counted.kinds.join(', ')}`);
+    const before = counted.pool.jobsRun;
+    assert.ok(before >= counted.kinds.filter((k) => k === 'verify').length, 'the verify jobs ran on the pool');
+    // Still open: the patch did not close the caller's pool.
+    await patchFile({ local: localPath, index, source, output: t.path('out4'), pool: counted.pool, scan: { threads: 2 } });
+    assert.ok(counted.pool.jobsRun > before);
+  } finally {
+    await source.close();
+    await counted.pool.close();
+    await removeAll(refPath, localPath, t.path('out3'), t.path('out4'));
+  }
 });

@@ -57,3 +57,24 @@ test('a failed build does not report completion', async () => {
   await assert.rejects(buildIndex(t.path('missing'), { onProgress: r.onProgress }));
   assert.deepEqual(r.calls, []);
 });
+
+test('throttledProgress passes at most one call per interval, always the last at the end, and swallows callback errors', async () => {
+  const { throttledProgress } = await import('../../src/util/progress.js');
+  const calls: [number, number][] = [];
+  const p = throttledProgress((d, t) => calls.push([d, t]), 50);
+  for (let i = 1; i <= 1000; i++) p(i, 1000);
+  assert.deepEqual(calls, [[1, 1000]], 'a burst of calls gives one report');
+  await new Promise((r) => setTimeout(r, 60));
+  p(1001, 2000);
+  assert.deepEqual(calls.at(-1), [1001, 2000]);
+  p.end(2000);
+  p.end(2000);
+  p(5, 2000);
+  assert.deepEqual(calls.at(-1), [2000, 2000]);
+  assert.equal(calls.filter(([d]) => d === 2000).length, 1, 'end reports once, nothing after it');
+  const failing = throttledProgress(() => {
+    throw new Error('display broke');
+  });
+  failing(1, 2);
+  failing.end(2);
+});
