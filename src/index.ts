@@ -58,6 +58,9 @@ export { type BlockLocations, scanSeeds, type SeedsScanResult } from './match/se
 export { type CopySpan, type FetchSpan, makePlan, type Plan, type PlanOptions } from './plan/plan.js';
 export type { BlockSource, ByteRange, FetchOptions, SourceExpectations } from './source/block-source.js';
 export { fileSource } from './source/file-source.js';
+export { type HttpSource, httpSource, type HttpSourceOptions, type HttpSourceStats, parseHeaderLine } from './source/http-source.js';
+export { isUrl, loadIndex, type LocatedIndex, referenceLocations, sourceAt } from './source/locate.js';
+export { type StaticServer, type StaticServerOptions, startStaticServer } from './serve/static-server.js';
 export { type PatchOptions, type PatchStats, patchFile } from './patch/patch.js';
 export { WorkerPool } from './parallel/pool.js';
 export type { ProgressCallback } from './util/progress.js';
