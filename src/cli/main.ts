@@ -46,9 +46,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('-q, --quiet', 'no progress display and no warnings')
     .option('--debug', 'print stack traces of errors')
     .exitOverride()
-    .hook('preAction', () => {
+    .hook('preAction', async () => {
       out.json = program.opts().json === true;
       out.quiet = program.opts().quiet === true;
+      await out.prepareProgress();
     });
   // Commander's own usage errors read like ours: one line, named after the program.
   const outputError = (str: string, write: (s: string) => void) => {

@@ -22,10 +22,11 @@ function onTerminal(args: string[]): string {
   return r.stdout;
 }
 
-test('on a terminal a progress line shows, then is cleared before the result', () => {
+test('on a terminal a progress bar shows (bytes, rate, ETA), then is cleared before the result', () => {
   const shown = onTerminal(['build', t.path('ref'), '-o', t.path('a.gosync')]);
-  assert.match(shown, /\r\x1b\[2Kindexing .*ref: 100\.0% of 3\.0 MiB, [\d.]+ MB\/s/);
-  assert.match(shown, /\r\x1b\[2KWrote /);
+  assert.match(shown, /indexing .*ref \[[^\]]+\] 100% \| 3\.0 MiB of 3\.0 MiB \| [\d.]+ MB\/s \| ETA \d+s/);
+  assert.match(shown, /\x1b\[2KWrote /, 'the bar is cleared before the result');
+  assert.doesNotMatch(onTerminal(['--quiet', 'build', t.path('ref'), '-o', t.path('q.gosync')]), /indexing|\x1b\[/, 'none with --quiet');
 });
 
 test('with --json, or when stderr is not a terminal, there is no progress line', async () => {
