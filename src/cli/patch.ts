@@ -19,6 +19,17 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The HTTP counters of every source that has them, added up (mirrors included); null when none does. */
+function httpTotals(sources: readonly object[]): Record<string, number> | null {
+  let sum: Record<string, number> | null = null;
+  for (const src of sources) {
+    if (!('stats' in src)) continue;
+    sum ??= {};
+    for (const [k, v] of Object.entries(src.stats as Record<string, number>)) sum[k] = (sum[k] ?? 0) + v;
+  }
+  return sum;
+}
+
 /** `deltasync patch <local-file> <index> [reference] [output]`: write the reference. */
 export function patchCommand(out: Output): Command {
   const cmd = new Command('patch')
@@ -76,14 +87,14 @@ export function patchCommand(out: Output): Command {
           scan: { threads: flags.threads, onProgress: out.reporter(`scanning ${local}`) },
           onProgress: out.reporter(`writing ${output}`),
         });
-        const http = sources.map((src) => ('stats' in src ? (src.stats as object) : undefined)).find((x) => x);
-        const from = references.length === 1 ? references[0] : `${references[0]} (or its mirrors)`;
+        const http = httpTotals(sources);
+        const from = s.source;
         out.result(
           {
             local,
             seeds,
             index: indexArg,
-            reference: references[0],
+            reference: s.source,
             output,
             ...s,
             scan: s.scan && { ...s.scan, milliseconds: millis(s.scan.milliseconds) },

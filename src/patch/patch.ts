@@ -72,6 +72,8 @@ export interface PatchStats {
   fetchRegions: number;
   /** Ranges fetched again because they failed verification or their source failed. */
   refetchedRanges: number;
+  /** The name of the source the transfer started from: the first that could be prepared. */
+  source: string;
   /** The scan's statistics, when the patch scanned. */
   scan?: ScanStats;
   /** Wall-clock time, scan included. */
@@ -233,6 +235,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     fetchRanges: fetches.length,
     fetchRegions: plan.fetchRegions,
     refetchedRanges: fetcher.refetchedRanges,
+    source: ordered[0].name,
     scan: scanStats,
     milliseconds: performance.now() - started,
   };

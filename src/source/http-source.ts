@@ -118,6 +118,11 @@ function drop(body: Dispatcher.ResponseData['body'] | undefined): void {
   body.destroy();
 }
 
+function refusedConnection(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  return e?.code === 'ECONNREFUSED' || e?.cause?.code === 'ECONNREFUSED';
+}
+
 function one(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
@@ -578,7 +583,11 @@ class HttpBlockSource implements HttpSource {
   #asRetryable(err: unknown, signal: AbortSignal): unknown {
     if (signal.aborted) return signal.reason;
     if (err instanceof DeltasyncError || err instanceof RetryableError) return err;
-    if (isFatalNetworkError(err)) return new DeltasyncError(`${this.name}: ${describeNetworkError(err)}`, 'ENETWORK', { cause: err });
+    // A refused connection before the server ever answered: nothing listens there (a dead
+    // mirror, a wrong port). Failing at once lets the next mirror take over; once the server
+    // has answered, a refusal is a restart, worth retrying.
+    const refused = this.#size === undefined && refusedConnection(err);
+    if (refused || isFatalNetworkError(err)) return new DeltasyncError(`${this.name}: ${describeNetworkError(err)}`, 'ENETWORK', { cause: err });
     return new RetryableError(describeNetworkError(err), 'ENETWORK');
   }
 

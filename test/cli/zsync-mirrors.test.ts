@@ -50,12 +50,11 @@ test('the first URL is a refused port, the second works: the patch succeeds from
   const started = Date.now();
   const j = await patchWithMirrors('refused.zsync', [dead, `${server.url}ref.bin`]);
   assert.equal(j.reusedBytes + j.fetchedBytes, 300_001);
-  assert.ok(Date.now() - started < 60_000);
+  assert.ok(Date.now() - started < 10_000, 'a refused connection passes to the next mirror at once, without retries');
 });
 
 test(
   'with a dead first mirror, --json names the mirror that served and its HTTP counters',
-  { todo: 'src/cli/patch.ts reports references[0] and the first source with stats (the dead mirror: bodyBytes 0)' },
   async () => {
     const j = await patchWithMirrors('404-json.zsync', [`${server.url}gone.bin`, `${server.url}ref.bin`]);
     assert.equal(j.reference, `${server.url}ref.bin`);
