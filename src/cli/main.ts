@@ -30,7 +30,10 @@ function version(): string {
 /** The file or URL an error is about: its own, or the command-line argument its message names. */
 function fileOf(err: unknown, argv: string[]): string | undefined {
   const message = err instanceof Error ? err.message : '';
-  return argv.find((a) => !a.startsWith('-') && a.length > 1 && (message.startsWith(`${a}:`) || message.includes(` ${a}:`)));
+  const named = argv.find((a) => !a.startsWith('-') && a.length > 1 && (message.startsWith(`${a}:`) || message.includes(` ${a}:`)));
+  // Otherwise a file the library derived (a reference next to its index): its messages say
+  // `cannot <do> <path>: …` or start with the URL.
+  return named ?? /^cannot [a-z ]+? (\S+): /.exec(message)?.[1] ?? /^(https?:\/\/\S+?): /.exec(message)?.[1];
 }
 
 /** Runs the command line; resolves to the exit code (0 ok, 1 failure, 2 wrong usage). */

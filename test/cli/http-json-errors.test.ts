@@ -79,12 +79,12 @@ test('a bad index (path and URL): exit 1, EFORMAT naming it', async () => {
   await untouched();
 });
 
-test('an unreachable URL (a refused port) as the reference: exit 1, ENETWORK naming the URL, after the retries', async () => {
+test('an unreachable URL (a refused port) as the reference: exit 1, ENETWORK naming the URL, at once', async () => {
   const url = `http://127.0.0.1:${await freePort()}/ref.bin`;
   const e = jsonError(await runCli(['--json', 'patch', t.path('old'), t.path('ref.bin.gosync'), url, '-o', t.path('out')], { timeoutMs: 90_000 }), 1);
   assert.equal(e.code, 'ENETWORK');
   assert.equal(e.file, url);
-  assert.match(e.message, /: HEAD: connect ECONNREFUSED 127\.0\.0\.1:\d+; gave up after 5 retries$/);
+  assert.match(e.message, /: connect ECONNREFUSED 127\.0\.0\.1:\d+$/, 'nothing listens there: no retries');
   assert.ok(e.message.startsWith(`${url}: `));
   await untouched();
 });

@@ -31,7 +31,7 @@ test('over HTTP: exit 1, one line naming the derived reference URL and the 404, 
     const j = await runCli(['--json', 'patch', t.path('old'), `${server.url}ref.bin.gosync`, '-o', t.path('out')]);
     assert.equal(j.code, 1);
     assert.equal(j.stderr, '');
-    assert.deepEqual(oneJson(j.stdout), { error: { code: 'EHTTP', message: `${server.url}ref.bin: HEAD: HTTP 404 Not Found`, file: null } });
+    assert.deepEqual(oneJson(j.stdout), { error: { code: 'EHTTP', message: `${server.url}ref.bin: HEAD: HTTP 404 Not Found`, file: `${server.url}ref.bin` } });
   } finally {
     await server.close();
   }
