@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeIndex, encodeIndex, readIndexFile } from '../../src/format/index-file.js';
@@ -56,7 +56,5 @@ for (const v of vectors) {
     const mine = Buffer.from(encodeIndex(z, 'zsync'));
     const theirs = await readFile(controlPath);
     assert.equal(mine.toString('latin1'), theirs.toString('latin1'));
-    // The data file's own mtime, as zsyncmake took it, gives the same line.
-    assert.equal(zsyncIndex(full, { filename: v.data, mtime: (await stat(dataPath)).mtime }).meta?.[META_MTIME], z.meta?.[META_MTIME]);
   });
 }

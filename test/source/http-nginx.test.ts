@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { readFile } from 'node:fs/promises';
+import { readFile, utimes } from 'node:fs/promises';
 import { buildIndex } from '../../src/index/build.js';
 import { patchFile } from '../../src/patch/patch.js';
 import { httpSource } from '../../src/source/http-source.js';
@@ -51,6 +51,9 @@ test('patch over nginx: exact output, file replaced on nginx is ECHANGED', { ski
     assert.equal(Buffer.compare(await readFile(t.path('out.bin')), data), 0);
     // Another version of the same size, with another mtime: nginx's ETag changes.
     await t.write('ref.bin', seededBytes(42, data.length));
+    // nginx's ETag is the mtime in seconds and the size: a rewrite within the same second would keep it.
+    const later = new Date(Date.now() + 60_000);
+    await utimes(t.path('ref.bin'), later, later);
     await assert.rejects(
       fetchAll(src, [{ offset: 0, length: 10 }]),
       (e: Error & { code?: string }) => e.code === 'ECHANGED' && e.message.includes('ref.bin'),
