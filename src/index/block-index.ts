@@ -1,7 +1,7 @@
 import { ArgumentError } from '../errors/errors.js';
 
 /** The smallest block size deltasync builds or reads. */
-export const MIN_BLOCK_SIZE = 512;
+export const MIN_BLOCK_SIZE = 64;
 /** The largest block size deltasync builds or reads. */
 export const MAX_BLOCK_SIZE = 16 * 1024 * 1024;
 /**

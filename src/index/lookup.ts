@@ -1,5 +1,5 @@
 import { sharedArray, sharedCopy } from '../util/shared-memory.js';
-import { type BlockIndex, blockLength } from './block-index.js';
+import { type BlockIndex, blockLength, matchRunOf, weakMaskOf } from './block-index.js';
 
 /** Multiplier of the multiplicative hash that spreads weak sums over the prefilter and table. */
 export const GOLDEN = 0x9e3779b1 | 0;
@@ -28,11 +28,29 @@ export function prefilterMask(h: number): number {
  *
  * `weak` and `strong` are the index's own, copied into shared memory.
  *
- * The short last block (when the size is not a multiple of the block size) is kept apart; the scanner
- * looks for it after each match of the block before it, and at the end of the local file.
+ * The short last block (when the size is not a multiple of the block size and its sums cover its
+ * real length) is kept apart (`shortLength`); see match/scan.ts for where it is looked for. A
+ * zero-padded last block ({@link BlockIndex.paddedTail}) is a full-size block in the table.
+ *
+ * Only the bits of `weakMask` of every weak sum are used anywhere (prefilter, table, chains).
  */
 export interface LookupTables
   extends Pick<BlockIndex, 'blockSize' | 'blockCount' | 'strongHash' | 'strongLength' | 'weak' | 'strong'> {
+  /**
+   * The bits of a weak sum that are compared ({@link BlockIndex.weakMask}; -1: all). `weak` holds
+   * the index's sums with this mask applied, and the prefilter and table are keyed by them: a
+   * scanner masks its rolling sum the same way before any test.
+   */
+  readonly weakMask: number;
+  /** {@link BlockIndex.matchRun}: 1, or 2 when a block counts only together with its successor. */
+  readonly matchRun: number;
+  /**
+   * Whether the last block is a zero-padded full-size block ({@link BlockIndex.paddedTail}) whose
+   * real length is `tailLength`; it is then in the table like any other block.
+   */
+  readonly paddedTail: boolean;
+  /** Real length of the last block (the block size when the file size is a multiple of it; 0 when empty). */
+  readonly tailLength: number;
   /** The prefilter bitset. */
   readonly bits: Int32Array;
   /**
@@ -63,14 +81,23 @@ function sameStrong(strong: Uint8Array, len: number, x: number, y: number): bool
   return true;
 }
 
-/** Builds the shared {@link LookupTables} for an index. Costs memory per block only. */
-export function buildLookup(index: BlockIndex): LookupTables {
+/**
+ * Builds the shared {@link LookupTables} for an index. Costs memory per block only.
+ * @param include - when given, only blocks `k` with `include[k] !== 0` go into the prefilter and
+ *   table (the scan's second look searches for missing blocks only); pass whole groups of
+ *   identical blocks, so that representatives stay the same.
+ */
+export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTables {
   const n = index.blockCount;
   const sl = index.strongLength;
-  const shortLength = n > 0 && blockLength(index, n - 1) < index.blockSize ? blockLength(index, n - 1) : 0;
+  const weakMask = weakMaskOf(index);
+  const paddedTail = index.paddedTail === true;
+  const tailLength = n > 0 ? blockLength(index, n - 1) : 0;
+  const shortLength = !paddedTail && n > 0 && tailLength < index.blockSize ? tailLength : 0;
   const fullCount = shortLength ? n - 1 : n;
 
   const weak = sharedCopy(index.weak);
+  if (weakMask !== -1) for (let k = 0; k < n; k++) weak[k] &= weakMask;
   const strong = sharedCopy(index.strong);
 
   const wordsLog2 = Math.min(16, Math.max(13, log2Ceil(fullCount * 4)));
@@ -82,6 +109,10 @@ export function buildLookup(index: BlockIndex): LookupTables {
   const groupOf = sharedArray(Int32Array, n);
 
   for (let k = 0; k < fullCount; k++) {
+    if (include && include[k] === 0) {
+      groupOf[k] = k;
+      continue;
+    }
     const w = weak[k];
     const h = Math.imul(w, GOLDEN);
     let s = h >>> (32 - slotsLog2);
@@ -108,6 +139,8 @@ export function buildLookup(index: BlockIndex): LookupTables {
       }
       last = c;
     }
+    // (A zero-padded last block equal to a full block joins its group; the scanner records its
+    // finds past the end of a local file under the last block itself, which no full block uses.)
     if (rep >= 0) groupOf[k] = rep;
     else {
       groupOf[k] = k;
@@ -119,6 +152,10 @@ export function buildLookup(index: BlockIndex): LookupTables {
   return {
     blockSize: index.blockSize,
     blockCount: n,
+    weakMask,
+    matchRun: matchRunOf(index),
+    paddedTail,
+    tailLength,
     strongHash: index.strongHash,
     strongLength: sl,
     weak,

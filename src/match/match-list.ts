@@ -42,6 +42,23 @@ export class MatchList {
     for (let i = from; i < other.length; i++) this.push(other.pos[i], other.block[i]);
   }
 
+  /** Puts the matches in offset order (by block at equal offsets), dropping exact duplicates. */
+  sortByPosition(): void {
+    const idx = Array.from({ length: this.length }, (_, i) => i);
+    idx.sort((x, y) => this.pos[x] - this.pos[y] || this.block[x] - this.block[y]);
+    const pos = new Float64Array(Math.max(1, this.length));
+    const block = new Int32Array(Math.max(1, this.length));
+    let m = 0;
+    for (const i of idx) {
+      if (m > 0 && pos[m - 1] === this.pos[i] && block[m - 1] === this.block[i]) continue;
+      pos[m] = this.pos[i];
+      block[m++] = this.block[i];
+    }
+    this.pos = pos;
+    this.block = block;
+    this.length = m;
+  }
+
   /** Compact copies of the used part, for sending to another thread. */
   toArrays(): MatchArrays {
     return { pos: this.pos.slice(0, this.length), block: this.block.slice(0, this.length) };
@@ -59,20 +76,26 @@ export class MatchList {
 
 /** Counters of a scan, as go-sync's diff reports them. */
 export interface ScanCounters {
-  /** Window positions examined. */
+  /** Windows examined (each offset whose weak sum was tested against the index, once per test). */
   comparisons: number;
-  /** Positions whose weak sum was found in the index. */
+  /** Of those, windows whose (masked) weak sum is in the index: at most `comparisons`. */
   weakHits: number;
-  /** Positions whose strong digest then matched too. */
+  /** Of those, windows whose strong digest matched too: at most `weakHits` and `digests`. */
   strongHits: number;
+  /**
+   * Strong digests computed (a weak hit is not hashed when the cost bound says so: see
+   * match/scan-buffer.ts). Each covers one block, so `digests × blockSize` bounds the bytes hashed.
+   */
+  digests: number;
 }
 
 export function newCounters(): ScanCounters {
-  return { comparisons: 0, weakHits: 0, strongHits: 0 };
+  return { comparisons: 0, weakHits: 0, strongHits: 0, digests: 0 };
 }
 
 export function addCounters(into: ScanCounters, c: ScanCounters): void {
   into.comparisons += c.comparisons;
   into.weakHits += c.weakHits;
   into.strongHits += c.strongHits;
+  into.digests += c.digests;
 }

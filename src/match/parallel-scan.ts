@@ -4,14 +4,16 @@ import type { LookupTables } from '../index/lookup.js';
 import type { WorkerPool } from '../parallel/pool.js';
 import { addCounters, MatchList, type ScanCounters } from './match-list.js';
 import { scanJob } from './scan-job.js';
-import type { ScanTables } from './scan-buffer.js';
-import { scanFileRange } from './scan-range.js';
+import { newScanState, type ScanState, type ScanTables } from './scan-buffer.js';
+import { type AbortFlag, checkAbort, scanFileRange } from './scan-range.js';
 
 interface ChunkResult {
   from: number;
   to: number;
   matches: MatchList;
   next: number;
+  /** The windows the chunk's scan hashed without a match, in offset order. */
+  hashed: MatchList;
 }
 
 /** Chunks per scanning thread in a parallel scan. */
@@ -43,13 +45,14 @@ export async function scanInParallel(
   const take = () => (failed || taken === count ? -1 : taken++);
   const here = async (from: number, to: number): Promise<ChunkResult> => {
     const matches = new MatchList();
-    const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece, ctx.progress);
-    return { from, to, matches, next };
+    const st = newScanState();
+    const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece, ctx.progress, st, ctx.abort);
+    return { from, to, matches, next, hashed: st.hashed };
   };
   const onWorker = async (from: number, to: number): Promise<ChunkResult> => {
-    const r = await pool.run(scanJob, { path, fileSize, from, to, piece, tables: lookup, progress: ctx.progress });
+    const r = await pool.run(scanJob, { path, fileSize, from, to, piece, tables: lookup, progress: ctx.progress, abort: ctx.abort });
     addCounters(ctx.counters, r.counters);
-    return { from, to, matches: MatchList.fromArrays(r), next: r.next };
+    return { from, to, matches: MatchList.fromArrays(r), next: r.next, hashed: MatchList.fromArrays(r.hashed) };
   };
   const scanner = async (scan: (from: number, to: number) => Promise<ChunkResult>) => {
     try {
@@ -74,37 +77,60 @@ export interface StitchContext {
   hash: StrongHash;
   counters: ScanCounters;
   matches: MatchList;
+  /** The single-threaded scan's state, carried through the stitching. */
+  state: ScanState;
+  abort: AbortFlag;
+}
+
+/** Whether `a` and `b` hashed the same windows at offsets in (q − L, q). */
+function sameRecent(a: MatchList, b: MatchList, q: number, L: number): boolean {
+  let i = a.length;
+  let j = b.length;
+  while (i > 0 && a.pos[i - 1] >= q) i--;
+  while (j > 0 && b.pos[j - 1] >= q) j--;
+  for (;;) {
+    const inA = i > 0 && a.pos[i - 1] > q - L;
+    const inB = j > 0 && b.pos[j - 1] > q - L;
+    if (!inA || !inB) return inA === inB;
+    if (a.pos[i - 1] !== b.pos[j - 1] || a.block[i - 1] !== b.block[j - 1]) return false;
+    i--;
+    j--;
+  }
 }
 
 /**
  * Joins chunk results into the single-threaded result. A worker started at its chunk's first
  * offset, but the single-threaded scan may arrive there later (a match before the boundary jumped
- * over it). Both agree from the first offset that both examine, because a decision depends only
- * on the bytes at that offset; until then, the main thread re-scans the few offsets in question.
+ * over it), and with other windows hashed in the block before. Both agree from the first offset
+ * that both examine and before which both hashed the same windows for a block (a decision
+ * depends only on the bytes at an offset and on those windows: see ScanState); until then, the
+ * main thread re-scans the offsets in question, carrying the single-threaded state.
  */
 async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> {
-  const { tables, matches } = ctx;
+  const { tables, matches, state } = ctx;
+  const L = tables.blockSize;
   // Short-block finds are recorded without moving the scan: they never start a jump.
   const tail = tables.shortLength ? tables.blockCount - 1 : -1;
   let next = 0;
   for (const chunk of chunks) {
     if (next >= chunk.to) continue;
+    checkAbort(ctx.abort);
     const m = chunk.matches;
     let q = next;
     let j = 0;
     // Re-scans grow, so that data where the two never fall into step (a run of identical blocks
     // not aligned with the chunk start) costs a few reads, not one per block.
-    let span = tables.blockSize;
+    let span = L;
     for (;;) {
       // Drop what the worker found before q, with any short-block find anchored on it.
       while (j < m.length && (m.pos[j] < q || (m.block[j] === tail && j > 0 && m.pos[j - 1] < q))) j++;
       // The last full match the worker made before q: is q inside the block it jumped over?
       let last = j - 1;
       while (last >= 0 && m.block[last] === tail) last--;
-      const target = last >= 0 ? m.pos[last] + tables.blockSize : -1;
-      if (target <= q) break;
+      const target = last >= 0 ? m.pos[last] + L : -1;
+      if (target <= q && sameRecent(state.hashed, chunk.hashed, q, L)) break;
       const to = Math.min(Math.max(target, q + span), chunk.to);
-      q = await scanFileRange(ctx.fh, ctx.localPath, ctx.localSize, tables, ctx.hash, q, to, matches, ctx.counters);
+      q = await scanFileRange(ctx.fh, ctx.localPath, ctx.localSize, tables, ctx.hash, q, to, matches, ctx.counters, undefined, undefined, state, ctx.abort);
       if (q >= chunk.to) break;
       span *= 2;
     }
@@ -113,6 +139,8 @@ async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> 
       continue;
     }
     matches.append(m, j);
+    const h = chunk.hashed;
+    for (let i = 0; i < h.length; i++) if (h.pos[i] >= q) state.hashed.push(h.pos[i], h.block[i]);
     next = chunk.next;
   }
 }

@@ -1,7 +1,7 @@
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { weakParts } from '../checksum/rolling.js';
 import { GOLDEN, type LookupTables } from '../index/lookup.js';
-import type { MatchList, ScanCounters } from './match-list.js';
+import { MatchList, type ScanCounters } from './match-list.js';
 
 /** A scanner's view of the tables: the prefilter copied out of shared memory, which V8 reads faster. */
 export interface ScanTables extends LookupTables {
@@ -18,6 +18,10 @@ export function scanTables(t: LookupTables): ScanTables {
   return {
     blockSize: t.blockSize,
     blockCount: n,
+    weakMask: t.weakMask,
+    matchRun: t.matchRun,
+    paddedTail: t.paddedTail,
+    tailLength: t.tailLength,
     strongHash: t.strongHash,
     strongLength: t.strongLength,
     weak: t.weak,
@@ -70,6 +74,7 @@ function rollToCandidate(
   L: number,
   bits: Int32Array,
   shift: number,
+  wm: number,
 ): number {
   let a = state[0];
   let b = state[1];
@@ -87,7 +92,7 @@ function rollToCandidate(
     let until = words ? Math.min(last, i + ((4 - (i & 3)) & 3)) : stop;
     for (;;) {
       for (; i < until; i++) {
-        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        h = Math.imul(((a & 0xffff) | (b << 16)) & wm, MIX);
         m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
         if ((bits[h >>> shift] & m) === m) break found;
         if (i === last) {
@@ -103,13 +108,13 @@ function rollToCandidate(
       for (; i + 4 <= last; i += 4) {
         const wo = words[i >>> 2];
         const wi = words[(i >>> 2) + lw];
-        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        h = Math.imul(((a & 0xffff) | (b << 16)) & wm, MIX);
         m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
         if ((bits[h >>> shift] & m) === m) break found;
         let o = wo & 255;
         a = (a - o + (wi & 255)) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
-        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        h = Math.imul(((a & 0xffff) | (b << 16)) & wm, MIX);
         m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
         if ((bits[h >>> shift] & m) === m) {
           i += 1;
@@ -118,7 +123,7 @@ function rollToCandidate(
         o = (wo >>> 8) & 255;
         a = (a - o + ((wi >>> 8) & 255)) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
-        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        h = Math.imul(((a & 0xffff) | (b << 16)) & wm, MIX);
         m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
         if ((bits[h >>> shift] & m) === m) {
           i += 2;
@@ -127,7 +132,7 @@ function rollToCandidate(
         o = (wo >>> 16) & 255;
         a = (a - o + ((wi >>> 16) & 255)) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
-        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        h = Math.imul(((a & 0xffff) | (b << 16)) & wm, MIX);
         m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
         if ((bits[h >>> shift] & m) === m) {
           i += 3;
@@ -151,10 +156,42 @@ function digestEquals(strong: Uint8Array, at: number, digest: Uint8Array, len: n
 }
 
 /**
- * The representative block whose content is `buf[i .. i + blockSize)`, or -1. Called only when
- * the prefilter passed; computes the strong digest only when the weak sum is in the table.
+ * At most this many strong digests are computed for the windows that start within any
+ * `blockSize` consecutive offsets, besides the one that finds a match (which the scan then jumps
+ * past): see {@link ScanState}. Bounds the bytes hashed to (HASH_LIMIT + 1) × the local file size.
  */
-function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array, i: number, c: ScanCounters): number {
+export const HASH_LIMIT = 4;
+
+/**
+ * What a scan carries from one offset to the next besides the rolling sum: the windows it
+ * strong-hashed recently, which bound the cost of repeated weak hits.
+ *
+ * - A window whose (masked) weak sum equals that of a window hashed less than a block before
+ *   (and that did not match, or, without jumps, that matched) is not hashed again: in a constant
+ *   or periodic region every window has the same weak sum.
+ * - When {@link HASH_LIMIT} windows were hashed in the last `blockSize` offsets, no more are.
+ *
+ * Both depend on what was examined less than a block before, so a scan that starts elsewhere
+ * agrees with this one once both have examined the same offsets for a block (see parallel-scan.ts).
+ */
+export interface ScanState {
+  /** Hashed windows in offset order: `pos` the file offset, `block` the masked weak sum. */
+  readonly hashed: MatchList;
+  /** Whether a match moves the scan past its block (the main scan) or one byte (the second look). */
+  readonly jump: boolean;
+}
+
+/** A fresh {@link ScanState}. */
+export function newScanState(jump = true): ScanState {
+  return { hashed: new MatchList(16), jump };
+}
+
+/**
+ * The representative block whose content is `buf[i .. i + blockSize)` (file offset `pos`), or
+ * -1. Called only when the prefilter passed; computes the strong digest only when the weak sum
+ * is in the table and the bound of {@link ScanState} allows it.
+ */
+function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array, i: number, pos: number, c: ScanCounters, st: ScanState): number {
   const slots = t.slots;
   const mask = slots.length - 1;
   let s = Math.imul(w, GOLDEN) >>> t.slotsShift;
@@ -165,22 +202,36 @@ function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array,
   }
   if (e === 0) return -1;
   c.weakHits++;
+  const h = st.hashed;
+  const since = pos - t.blockSize;
+  let recent = 0;
+  for (let j = h.length - 1; j >= 0 && h.pos[j] > since; j--) {
+    if (h.block[j] === w) return -1;
+    recent++;
+  }
+  if (recent >= HASH_LIMIT) return -1;
+  c.digests++;
   const digest = hash.digest(buf.subarray(i, i + t.blockSize));
   const sl = t.strongLength;
   for (let k = e - 1; k >= 0; k = t.sameWeakNext[k]) {
     if (digestEquals(t.strong, k * sl, digest, sl)) {
       c.strongHits++;
+      if (!st.jump) h.push(pos, w);
       return k;
     }
   }
+  h.push(pos, w);
   return -1;
 }
 
 /** True when `buf[i .. i + shortLength)` is the short last block. */
 export function isShortBlockAt(t: ScanTables, hash: StrongHash, buf: Uint8Array, i: number, c: ScanCounters): boolean {
   const S = t.shortLength;
-  if (S === 0 || i + S > buf.length || weakParts(buf, i, i + S) !== t.weak[t.blockCount - 1]) return false;
+  if (S === 0 || i + S > buf.length) return false;
+  c.comparisons++;
+  if ((weakParts(buf, i, i + S) & t.weakMask) !== t.weak[t.blockCount - 1]) return false;
   c.weakHits++;
+  c.digests++;
   const digest = hash.digest(buf.subarray(i, i + S));
   if (!digestEquals(t.strong, (t.blockCount - 1) * t.strongLength, digest, t.strongLength)) return false;
   c.strongHits++;
@@ -191,17 +242,17 @@ export function isShortBlockAt(t: ScanTables, hash: StrongHash, buf: Uint8Array,
  * Scans the windows that start at file offsets `from ≤ p < to` against the index: the heart of
  * the engine. At every offset the weak sum rolls by one byte; the prefilter rejects almost every
  * offset with one load; the table and then the strong digest are consulted only when it does
- * not. After a match the scan jumps past the matched block.
+ * not. After a match the main scan (`st.jump`) moves past the matched block; the second look
+ * (see scan.ts) moves one byte.
  *
- * The decision at an offset depends only on the bytes there, never on earlier matches, so a scan
- * that starts anywhere falls into step with any other once both examine the same offset: this is
- * what lets the parallel scan reproduce the single-threaded one exactly.
+ * A decision at an offset depends on the bytes there and on the windows hashed less than a block
+ * before ({@link ScanState}), never on matches further back: a scan that starts anywhere falls
+ * into step with any other once both have examined the same offsets for a block. This is what
+ * lets the parallel scan reproduce the single-threaded one exactly.
  *
- * The short last block of the reference (when its size is not a multiple of the block size) is
- * looked for right after every match of the block that precedes it in the reference, which
- * finds it wherever the old file holds the same tail behind the same block, at no cost to the
- * rolling loop. (The caller also tries the very end of the local file.) A short match is
- * recorded but does not move the scan, so it never changes which full blocks are found.
+ * The short last block of the reference (when its sums cover its real length) is looked for
+ * right after every match of the block that precedes it in the reference, at no cost to the
+ * rolling loop. A short match is recorded but does not move the scan.
  *
  * @param buf - bytes of the file from offset `base`; must reach
  *   `min(to - 1 + blockSize + shortLength, fileEnd)`.
@@ -218,13 +269,16 @@ export function scanBuffer(
   fileEnd: number,
   out: MatchList,
   c: ScanCounters,
+  st: ScanState = newScanState(),
 ): number {
   const L = t.blockSize;
   const bits = t.localBits;
   const shift = t.bitsShift;
+  const wm = t.weakMask;
   const hasFull = t.blockCount > (t.shortLength ? 1 : 0);
   const stop = Math.min(to, fileEnd - L + 1) - base;
   const words = wordsOf(buf, L);
+  const jump = st.jump;
   let i = from - base;
   while (hasFull && i < stop) {
     const s = weakParts(buf, i, i + L);
@@ -233,9 +287,9 @@ export function scanBuffer(
     const start = i;
     let k = -1;
     for (;;) {
-      i = rollToCandidate(buf, words, i, stop, L, bits, shift);
+      i = rollToCandidate(buf, words, i, stop, L, bits, shift, wm);
       if (i >= stop) break;
-      k = lookupFull(t, hash, (state[0] & 0xffff) | (state[1] << 16), buf, i, c);
+      k = lookupFull(t, hash, ((state[0] & 0xffff) | (state[1] << 16)) & wm, buf, i, i + base, c, st);
       if (k >= 0) break;
       // A false candidate: roll past it by hand and go on.
       if (++i >= stop) break;
@@ -247,7 +301,7 @@ export function scanBuffer(
     if (k < 0) break;
     out.push(i + base, k);
     if (k === t.tailAnchor && isShortBlockAt(t, hash, buf, i + L, c)) out.push(i + base + L, t.blockCount - 1);
-    i += L;
+    i += jump ? L : 1;
   }
   return Math.max(i + base, to);
 }

@@ -3,8 +3,8 @@ import type { LookupTables } from '../index/lookup.js';
 import { defineJob } from '../parallel/job.js';
 import { withRegularFile } from '../util/file-io.js';
 import { type MatchArrays, MatchList, newCounters, type ScanCounters } from './match-list.js';
-import { scanTables } from './scan-buffer.js';
-import { scanFileRange } from './scan-range.js';
+import { newScanState, scanTables } from './scan-buffer.js';
+import { type AbortFlag, checkAbort, scanFileRange } from './scan-range.js';
 
 /** Input of a {@link scanJob}: scan window starts [from, to) of a file. */
 export interface ScanJobInput {
@@ -15,18 +15,25 @@ export interface ScanJobInput {
   piece: number;
   tables: LookupTables;
   progress: BigInt64Array;
+  /** Set by the calling thread to stop the job at its next piece. */
+  abort: AbortFlag;
 }
 
-/** Result of a {@link scanJob}: the matches, the next offset to examine, and the work done. */
-export type ScanJobOutput = MatchArrays & { next: number; counters: ScanCounters };
+/**
+ * Result of a {@link scanJob}: the matches, the next offset to examine, the windows hashed
+ * without a match (offsets and weak sums: the state the stitching compares) and the work done.
+ */
+export type ScanJobOutput = MatchArrays & { next: number; hashed: MatchArrays; counters: ScanCounters };
 
 /** A chunk of a parallel scan, on a worker thread: see parallel-scan.ts. */
 export const scanJob = defineJob('scan', import.meta.url, async (j: ScanJobInput): Promise<ScanJobOutput> => {
+  checkAbort(j.abort);
   const hash = await loadStrongHash(j.tables.strongHash);
   return withRegularFile(j.path, async (fh) => {
     const out = new MatchList();
     const counters = newCounters();
-    const next = await scanFileRange(fh, j.path, j.fileSize, scanTables(j.tables), hash, j.from, j.to, out, counters, j.piece, j.progress);
-    return { ...out.toArrays(), next, counters };
+    const st = newScanState();
+    const next = await scanFileRange(fh, j.path, j.fileSize, scanTables(j.tables), hash, j.from, j.to, out, counters, j.piece, j.progress, st, j.abort);
+    return { ...out.toArrays(), next, hashed: st.hashed.toArrays(), counters };
   });
 });

@@ -3,14 +3,25 @@ import type { StrongHash } from '../checksum/strong-hash.js';
 import { readExactly } from '../util/file-io.js';
 import { addProgress } from '../util/progress.js';
 import type { MatchList, ScanCounters } from './match-list.js';
-import { scanBuffer, type ScanTables } from './scan-buffer.js';
+import { newScanState, scanBuffer, type ScanState, type ScanTables } from './scan-buffer.js';
 
 /** Bytes of window starts scanned per read: large enough that re-reading the overlap is noise. */
 export const SCAN_PIECE = 4 * 1024 * 1024;
 
+/** A flag in shared memory that stops every scan of one call, on any thread, at its next piece. */
+export type AbortFlag = Int32Array;
+
+/** Throws when `flag` is set (by {@link raiseAbort}). */
+export function checkAbort(flag: AbortFlag | undefined): void {
+  if (flag !== undefined && Atomics.load(flag, 0) !== 0) {
+    throw Object.assign(new Error('The scan was aborted'), { name: 'AbortError' });
+  }
+}
+
 /**
  * Scans window starts `from ≤ p < to` of an open file, streaming it in pieces of
- * {@link SCAN_PIECE} bytes (plus the overlap a window needs), so memory stays bounded.
+ * {@link SCAN_PIECE} bytes (plus the overlap a window needs), so memory stays bounded. The cost
+ * of a piece is bounded (see {@link ScanState}), and `abort` is checked before each one.
  * @returns the next offset to examine, as {@link scanBuffer} does.
  */
 export async function scanFileRange(
@@ -25,6 +36,8 @@ export async function scanFileRange(
   c: ScanCounters,
   piece = SCAN_PIECE,
   progress?: BigInt64Array,
+  st: ScanState = newScanState(),
+  abort?: AbortFlag,
 ): Promise<number> {
   const overlap = t.blockSize + t.shortLength;
   // A plain Uint8Array (not a Buffer) keeps the hot loop's element access monomorphic.
@@ -34,10 +47,11 @@ export async function scanFileRange(
     const pieceEnd = Math.min(to, p + piece);
     const readEnd = Math.min(fileSize, pieceEnd - 1 + overlap);
     if (readEnd - p < Math.min(t.blockSize, t.shortLength || t.blockSize)) return Math.max(p, to);
+    checkAbort(abort);
     const data = buf.subarray(0, readEnd - p);
     await readExactly(fh, data, data.length, p, name, 'shrank while it was scanned');
     const before = p;
-    p = scanBuffer(t, hash, data, p, p, pieceEnd, fileSize, out, c);
+    p = scanBuffer(t, hash, data, p, p, pieceEnd, fileSize, out, c, st);
     addProgress(progress, Math.min(p, to) - before);
   }
   return p;

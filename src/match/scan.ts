@@ -11,8 +11,10 @@ import { WorkerPool } from '../parallel/pool.js';
 import { assignBlocks } from './assign.js';
 import { MatchList, newCounters, type ScanCounters } from './match-list.js';
 import { CHUNKS_PER_THREAD, MIN_CHUNK, scanInParallel, type StitchContext } from './parallel-scan.js';
-import { isShortBlockAt, type ScanTables, scanTables } from './scan-buffer.js';
-import { SCAN_PIECE, scanFileRange } from './scan-range.js';
+import { weakParts } from '../checksum/rolling.js';
+import { sharedArray } from '../util/shared-memory.js';
+import { HASH_LIMIT, isShortBlockAt, newScanState, type ScanTables, scanTables } from './scan-buffer.js';
+import { type AbortFlag, checkAbort, SCAN_PIECE, scanFileRange } from './scan-range.js';
 
 /** Options of {@link scanFile}. */
 export interface ScanOptions {
@@ -85,8 +87,13 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
   checkCount('threads', threads);
   if (options.minChunk !== undefined) checkCount('minChunk', options.minChunk);
   if (options.piece !== undefined) checkCount('piece', options.piece);
-  options.signal?.throwIfAborted();
+  const signal = options.signal;
+  signal?.throwIfAborted();
   const started = performance.now();
+  // Every scanner of this call, on any thread, checks this flag before each piece it reads.
+  const abort = sharedArray(Int32Array, 1);
+  const onAbort = () => Atomics.store(abort, 0, 1);
+  signal?.addEventListener('abort', onAbort, { once: true });
   const fh = await openRegularFile(localPath);
   let ownPool: WorkerPool | undefined;
   const progress = progressCounter();
@@ -108,16 +115,26 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     const counters = newCounters();
     const matches = new MatchList();
     const piece = options.piece ?? SCAN_PIECE;
+    const state = newScanState();
     stopReporting = reportProgress(progress, localSize, options.onProgress);
     if (!pool) {
-      await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece, progress);
+      await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece, progress, state, abort);
     } else {
-      const ctx: StitchContext = { fh, localPath, localSize, tables, hash, counters, matches, progress };
+      const ctx: StitchContext = { fh, localPath, localSize, tables, hash, counters, matches, progress, state, abort };
       await scanInParallel(ctx, lookup, chunkCount, piece, pool, Math.min(workers, pool.size));
     }
     stopReporting(true);
-    await findTailAtEnd(fh, localPath, localSize, tables, hash, matches, counters);
-    const blockOffsets = assignBlocks(matches, lookup);
+    const local: LocalFile = { fh, path: localPath, size: localSize, hash, counters, abort, piece };
+    await findTail(local, tables, matches);
+    const mainMatches = MatchList.fromArrays(matches.toArrays());
+    matches.sortByPosition();
+    let blockOffsets = assignBlocks(matches, lookup);
+    const extra = await secondLook(local, index, lookup, mainMatches, blockOffsets);
+    if (extra.length > 0) {
+      matches.append(extra);
+      matches.sortByPosition();
+      blockOffsets = assignBlocks(matches, lookup);
+    }
     let matchedBlocks = 0;
     let matchedBytes = 0;
     for (let k = 0; k < index.blockCount; k++) {
@@ -135,31 +152,189 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
       milliseconds: performance.now() - started,
     };
     return { matches, blockOffsets, stats };
+  } catch (err) {
+    // A worker that saw the flag first says only that it stopped: the caller's reason is the one.
+    if (signal?.aborted) throw signal.reason;
+    throw err;
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     stopReporting(false);
     await fh.close();
     await ownPool?.close();
   }
 }
 
-/** Looks for the short last block at the very end of the local file (go-sync's one place for it). */
-async function findTailAtEnd(
-  fh: FileHandle,
-  path: string,
-  localSize: number,
-  t: ScanTables,
-  hash: StrongHash,
-  matches: MatchList,
-  c: ScanCounters,
-): Promise<void> {
-  const S = t.shortLength;
-  if (!S || localSize < S) return;
-  const at = localSize - S;
-  const tail = t.blockCount - 1;
-  // Found there already by the scan? It would be the last match: no full block fits after it.
-  const last = matches.length - 1;
-  if (last >= 0 && matches.block[last] === tail && matches.pos[last] === at) return;
-  const buf = new Uint8Array(S);
-  await readExactly(fh, buf, S, at, path, 'shrank while it was scanned');
-  if (isShortBlockAt(t, hash, buf, 0, c)) matches.push(at, tail);
+/** What the steps after the main scan need of the local file. */
+interface LocalFile {
+  fh: FileHandle;
+  path: string;
+  size: number;
+  hash: StrongHash;
+  counters: ScanCounters;
+  abort: AbortFlag;
+  piece: number;
+}
+
+/**
+ * The second look re-examines the offsets the main scan jumped over when the bytes to re-examine
+ * are at most this many times the bytes still missing (rolling a byte costs 1-3 ns; fetching it
+ * over a 1 Gbit/s link 8 ns): see {@link secondLook}.
+ */
+export const SECOND_LOOK_RATIO = 4;
+
+/**
+ * A local file no larger than this is searched at every offset for the short last block (whose
+ * sums cover a shorter window than the rolling one); a larger one only where the main scan
+ * looks (after its preceding block, at the start and at the end).
+ */
+export const TAIL_SEARCH_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * After the main scan: looks for the blocks still missing at the offsets the main scan jumped
+ * over (the `blockSize − 1` offsets after each match), at every one of them (no jumps), with
+ * tables that hold the missing blocks only. Re-examined are the offsets after every match of a
+ * block found earlier in the file (a repeat, which the main scan locks onto in repeated content
+ * such as archives and disk images: zsync removes found blocks from its hash for the same end),
+ * and all skipped offsets when they are at most {@link SECOND_LOOK_RATIO} times the missing bytes.
+ * With a `matchRun` of 2 the neighbours of missing blocks are looked for too.
+ * @returns the matches found (none when nothing is missing).
+ */
+async function secondLook(f: LocalFile, index: BlockIndex, lookup: LookupTables, matches: MatchList, chosen: Float64Array): Promise<MatchList> {
+  const out = new MatchList();
+  const n = index.blockCount;
+  const L = index.blockSize;
+  const full = lookup.shortLength ? n - 1 : n;
+  let missingBytes = 0;
+  const include = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    if (chosen[k] >= 0) continue;
+    missingBytes += blockLength(index, k);
+    for (let d = -(lookup.matchRun - 1); d <= lookup.matchRun - 1; d++) {
+      const j = k + d;
+      if (j >= 0 && j < full) include[lookup.groupOf[j]] = 1;
+    }
+  }
+  if (missingBytes === 0 || full === 0) return out;
+  for (let k = 0; k < full; k++) include[k] = include[lookup.groupOf[k]];
+  const last = f.size - L; // the last offset a full window starts at
+  // Skipped offsets, as (from, to) pairs in scan order: all of them, and those after repeats.
+  const seen = new Uint8Array(n);
+  const all: number[] = [];
+  const repeats: number[] = [];
+  let skipped = 0;
+  const tail = lookup.shortLength ? n - 1 : -1;
+  for (let i = 0; i < matches.length; i++) {
+    const k = matches.block[i];
+    if (k === tail) continue;
+    const from = matches.pos[i] + 1;
+    const to = Math.min(matches.pos[i] + L, last + 1);
+    if (to > from) {
+      all.push(from, to);
+      skipped += to - from;
+      if (seen[k]) repeats.push(from, to);
+    }
+    seen[k] = 1;
+  }
+  const chosenRanges = skipped <= SECOND_LOOK_RATIO * missingBytes ? all : repeats;
+  if (chosenRanges.length === 0) return out;
+  // Ranges less than a block apart are joined (the offsets between them are matches of blocks
+  // not missing): one read instead of one per block.
+  const ranges: number[] = [];
+  for (let r = 0; r < chosenRanges.length; r += 2) {
+    const m = ranges.length;
+    if (m > 0 && chosenRanges[r] <= ranges[m - 1] + L) ranges[m - 1] = Math.max(ranges[m - 1], chosenRanges[r + 1]);
+    else ranges.push(chosenRanges[r], chosenRanges[r + 1]);
+  }
+  const tables = scanTables(buildLookup(index, include));
+  const st = newScanState(false);
+  for (let r = 0; r < ranges.length; r += 2) {
+    checkAbort(f.abort);
+    await scanFileRange(f.fh, f.path, f.size, tables, f.hash, ranges[r], ranges[r + 1], out, f.counters, f.piece, undefined, st, f.abort);
+  }
+  return out;
+}
+
+/**
+ * The last block where the main scan does not look for it. A short one (sums over its real
+ * length): at the end of the local file (go-sync's one place for it), at its start, and at
+ * every offset of a local file of at most {@link TAIL_SEARCH_LIMIT} bytes (the first place
+ * found). A zero-padded one (zsync): at the offsets where it would reach past the end of the
+ * local file, taken as followed by zeros. At most {@link HASH_LIMIT} windows are hashed per
+ * window width of offsets, so the cost stays bounded.
+ */
+async function findTail(f: LocalFile, t: ScanTables, matches: MatchList): Promise<void> {
+  const n = t.blockCount;
+  if (n === 0) return;
+  const tail = n - 1;
+  const L = t.blockSize;
+  const S = t.tailLength;
+  const want = t.weak[tail];
+  const sl = t.strongLength;
+  const c = f.counters;
+  const has = (at: number) => {
+    for (let i = matches.length - 1; i >= 0; i--) if (matches.block[i] === tail && matches.pos[i] === at) return true;
+    return false;
+  };
+  const read = async (from: number, len: number, pad = 0) => {
+    const buf = new Uint8Array(len + pad);
+    await readExactly(f.fh, buf, len, from, f.path, 'shrank while it was scanned');
+    return buf;
+  };
+  // Windows of width W at offsets from..to of `buf` (file offset base): the first whose weak sum
+  // is the tail's and whose digest matches, hashing at most HASH_LIMIT windows per W offsets.
+  const search = (buf: Uint8Array, base: number, from: number, to: number, W: number): number => {
+    if (from > to) return -1;
+    const fails: number[] = [];
+    let s = weakParts(buf, from, from + W);
+    let a = s & 0xffff;
+    let b = s >>> 16;
+    for (let i = from; ; i++) {
+      if (i % 65536 === 0) checkAbort(f.abort);
+      c.comparisons++;
+      const w = ((a & 0xffff) | (b << 16)) & t.weakMask;
+      if (w === want) {
+        c.weakHits++;
+        while (fails.length > 0 && fails[0] <= i - W) fails.shift();
+        if (fails.length < HASH_LIMIT) {
+          fails.push(i);
+          c.digests++;
+          const d = f.hash.digest(buf.subarray(i, i + W));
+          let eq = true;
+          for (let x = 0; x < sl && eq; x++) eq = d[x] === t.strong[tail * sl + x];
+          if (eq) {
+            c.strongHits++;
+            return base + i;
+          }
+        }
+      }
+      if (i === to) return -1;
+      const o = buf[i];
+      a = (a - o + buf[i + W]) | 0;
+      b = (b - Math.imul(W & 0xffff, o) + a) | 0;
+    }
+  };
+  if (t.paddedTail) {
+    if (S === L || f.size < S) return;
+    // Offsets q with q + L past the end and q + S within it, the file followed by zeros.
+    const from = Math.max(0, f.size - L + 1);
+    const buf = await read(from, f.size - from, L);
+    const at = search(buf, from, 0, f.size - S - from, L);
+    if (at >= 0) matches.push(at, tail);
+    return;
+  }
+  const Sh = t.shortLength;
+  if (!Sh || f.size < Sh) return;
+  for (const at of [f.size - Sh, 0]) {
+    if (has(at)) continue;
+    const buf = await read(at, Sh);
+    if (isShortBlockAt(t, f.hash, buf, 0, c)) {
+      matches.push(at, tail);
+      return;
+    }
+  }
+  for (let i = 0; i < matches.length; i++) if (matches.block[i] === tail) return;
+  if (f.size > TAIL_SEARCH_LIMIT) return;
+  const buf = await read(0, f.size);
+  const at = search(buf, 0, 0, f.size - Sh, Sh);
+  if (at >= 0) matches.push(at, tail);
 }

@@ -1,17 +1,25 @@
 /**
  * A reference implementation of what scanFile must find, written independently of the library:
- * it compares bytes (a Rabin–Karp hash only picks candidates) and follows the documented rules:
+ * it compares bytes (a Rabin–Karp hash only picks candidates) and follows the documented rule
+ * (README, "How matching works"):
  *
- * - greedy scan from offset 0: where the window of `blockSize` bytes equals some full reference
- *   block, record (offset, first block with that content) and jump past it; otherwise move one byte;
- * - the short last block is looked for right after each match of the block that precedes it in
- *   the reference, and at the very end of the local file;
- * - for every block, prefer the offset that continues the previous block's copy, else the first.
+ * - the main scan: greedy from offset 0; where the window of `blockSize` bytes equals some full
+ *   reference block, record it and jump past it; otherwise move one byte;
+ * - the short last block (the file size not a multiple of the block size) counts wherever it is
+ *   (the local files of the tests are below the size up to which every offset is searched);
+ * - the second look: blocks still missing are found at the offsets the main scan jumped over
+ *   after a repeat (a match of a block matched before), and at every skipped offset when those
+ *   are at most `ratio` times the missing bytes.
+ *
+ * It does not model the cost bound (weak-sum collisions: none in random data).
  */
 export interface BruteForceResult {
-  pos: number[];
-  block: number[];
-  blockOffsets: number[];
+  /** For each reference block, whether the scan must find it. */
+  found: boolean[];
+  /** For each reference block, every local offset that holds its content. */
+  present: number[][];
+  /** Whether the second look re-examined every skipped offset. */
+  lookedEverywhere: boolean;
 }
 
 const P = 2147483647; // 2^31 - 1
@@ -28,11 +36,27 @@ function same(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, len:
   return true;
 }
 
-export function bruteForceScan(ref: Uint8Array, blockSize: number, local: Uint8Array): BruteForceResult {
+/** Every offset of `hay` where `needle[from, from + len)` occurs. */
+function occurrences(hay: Uint8Array, needle: Uint8Array, from: number, len: number): number[] {
+  const out: number[] = [];
+  if (len === 0 || len > hay.length) return out;
+  let powL1 = 1;
+  for (let j = 0; j < len - 1; j++) powL1 = (powL1 * B) % P;
+  const want = rkHash(needle, from, len);
+  let h = rkHash(hay, 0, len);
+  for (let i = 0; i + len <= hay.length; i++) {
+    if (h === want && same(hay, i, needle, from, len)) out.push(i);
+    if (i + len < hay.length) h = ((h + 256 * P - hay[i] * powL1) * B + hay[i + len]) % P;
+  }
+  return out;
+}
+
+export function bruteForceScan(ref: Uint8Array, blockSize: number, local: Uint8Array, ratio = 4): BruteForceResult {
   const L = blockSize;
   const n = Math.ceil(ref.length / L);
   const S = ref.length % L;
   const full = S ? n - 1 : n;
+  // The first block with the same content (full blocks only), found by hash then bytes.
   const rep: number[] = [];
   const byHash = new Map<number, number[]>();
   for (let k = 0; k < full; k++) {
@@ -45,49 +69,73 @@ export function bruteForceScan(ref: Uint8Array, blockSize: number, local: Uint8A
       rep.push(k);
     } else rep.push(r);
   }
-  if (S) rep.push(n - 1);
-  const tail = n - 1;
-  const tailAnchor = S && n >= 2 ? rep[n - 2] : -1;
-  const tailAt = (i: number) => i + S <= local.length && same(local, i, ref, tail * L, S);
-
-  let powL1 = 1;
-  for (let j = 0; j < L - 1; j++) powL1 = (powL1 * B) % P;
-
-  const pos: number[] = [];
-  const block: number[] = [];
-  let i = 0;
-  let h = full > 0 && L <= local.length ? rkHash(local, 0, L) : 0;
-  while (full > 0 && i + L <= local.length) {
-    const r = (byHash.get(h) ?? []).find((j) => same(local, i, ref, j * L, L));
-    if (r !== undefined) {
-      pos.push(i);
-      block.push(r);
-      if (r === tailAnchor && tailAt(i + L)) {
-        pos.push(i + L);
-        block.push(tail);
+  // Every local offset holding each representative: one rolling pass over the local file.
+  const repOffsets = new Map<number, number[]>();
+  if (full > 0 && L <= local.length) {
+    let powL1 = 1;
+    for (let j = 0; j < L - 1; j++) powL1 = (powL1 * B) % P;
+    let h = rkHash(local, 0, L);
+    for (let i = 0; i + L <= local.length; i++) {
+      const r = byHash.get(h)?.find((j) => same(local, i, ref, j * L, L));
+      if (r !== undefined) {
+        const list = repOffsets.get(r) ?? [];
+        list.push(i);
+        repOffsets.set(r, list);
       }
-      i += L;
-      if (i + L <= local.length) h = rkHash(local, i, L);
+      if (i + L < local.length) h = ((h + 256 * P - local[i] * powL1) * B + local[i + L]) % P;
+    }
+  }
+  const present: number[][] = [];
+  for (let k = 0; k < full; k++) present.push(repOffsets.get(rep[k]) ?? []);
+  if (S) present.push(occurrences(local, ref, full * L, S));
+  // Which full block (representative) each local offset holds, or -1.
+  const at = new Int32Array(Math.max(0, local.length)).fill(-1);
+  for (let k = 0; k < full; k++) if (rep[k] === k) for (const o of present[k]) at[o] = k;
+
+  // Main scan.
+  const matchedMain = new Set<number>();
+  const skippedAll: [number, number][] = [];
+  const skippedRepeats: [number, number][] = [];
+  const last = local.length - L;
+  for (let i = 0; i <= last; ) {
+    const k = at[i];
+    if (k < 0) {
+      i++;
       continue;
     }
-    if (i + L < local.length) h = ((h + 256 * P - local[i] * powL1) * B + local[i + L]) % P;
-    i++;
-  }
-  if (S && local.length >= S) {
-    const at = local.length - S;
-    const already = pos.some((p, j) => p === at && block[j] === tail);
-    if (!already && tailAt(at)) {
-      pos.push(at);
-      block.push(tail);
+    const w: [number, number] = [i + 1, Math.min(i + L, last + 1)];
+    if (w[1] > w[0]) {
+      skippedAll.push(w);
+      if (matchedMain.has(k)) skippedRepeats.push(w);
     }
+    matchedMain.add(k);
+    i += L;
   }
-
-  const blockOffsets: number[] = [];
+  const found: boolean[] = [];
+  let missingBytes = 0;
   for (let k = 0; k < n; k++) {
-    const offs = pos.filter((_, j) => block[j] === rep[k]);
-    const prev = k > 0 ? blockOffsets[k - 1] : -1;
-    const want = prev >= 0 ? prev + L : -1;
-    blockOffsets.push(offs.length === 0 ? -1 : want >= 0 && offs.includes(want) ? want : offs[0]);
+    const f = k < full ? matchedMain.has(rep[k]) : present[k].length > 0;
+    found.push(f);
+    if (!f) missingBytes += Math.min(L, ref.length - k * L);
   }
-  return { pos, block, blockOffsets };
+  const skipped = skippedAll.reduce((s, [a, b]) => s + b - a, 0);
+  const lookedEverywhere = skipped <= ratio * missingBytes;
+  const windows = lookedEverywhere ? skippedAll : skippedRepeats;
+  // Skipped windows are in increasing, non-overlapping order: a binary search finds the one
+  // that could hold an offset.
+  const inWindow = (o: number) => {
+    let lo = 0;
+    let hi = windows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (windows[mid][1] <= o) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < windows.length && windows[lo][0] <= o;
+  };
+  for (let k = 0; k < full; k++) {
+    if (found[k]) continue;
+    found[k] = present[k].some(inWindow);
+  }
+  return { found, present, lookedEverywhere };
 }

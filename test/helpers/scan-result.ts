@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import type { ScanResult } from '../../src/index.js';
+import { bruteForceScan } from './brute-force.js';
 
 /** A scan result as plain arrays, for deepEqual and readable diffs. */
 export function plainScan(r: ScanResult): { pos: number[]; block: number[]; blockOffsets: number[] } {
@@ -7,4 +9,26 @@ export function plainScan(r: ScanResult): { pos: number[]; block: number[]; bloc
     block: Array.from(r.matches.block.subarray(0, r.matches.length)),
     blockOffsets: Array.from(r.blockOffsets),
   };
+}
+
+/**
+ * Checks a scan of `local` against an index of `ref` with the brute-force oracle: exactly the
+ * blocks it says are found, each at an offset that holds its content, and a block that can
+ * continue the copy of the block before it does so.
+ * @returns the oracle's result.
+ */
+export function assertScan(r: ScanResult, ref: Uint8Array, blockSize: number, local: Uint8Array) {
+  const want = bruteForceScan(ref, blockSize, local);
+  const got = Array.from(r.blockOffsets);
+  const n = want.found.length;
+  for (let k = 0; k < n; k++) {
+    assert.equal(got[k] >= 0, want.found[k], `block ${k}: ${want.found[k] ? 'must be found' : 'must not be found'} (present at ${want.present[k].slice(0, 5).join(', ') || 'no offset'}; got ${got[k]})`);
+    if (got[k] < 0) continue;
+    assert.ok(want.present[k].includes(got[k]), `block ${k} at ${got[k]} holds its content`);
+    const prev = k > 0 ? got[k - 1] : -1;
+    if (prev >= 0 && want.present[k].includes(prev + blockSize)) assert.equal(got[k], prev + blockSize, `block ${k} continues block ${k - 1}`);
+  }
+  assert.equal(r.stats.matchedBlocks, want.found.filter(Boolean).length);
+  assert.ok(r.stats.weakHits <= r.stats.comparisons && r.stats.strongHits <= r.stats.weakHits && r.stats.strongHits <= r.stats.digests, 'counters add up');
+  return want;
 }

@@ -3,9 +3,8 @@ import { after, before, test } from 'node:test';
 import { buildIndex } from '../../src/index/build.js';
 import { scanFile } from '../../src/match/scan.js';
 import { WorkerPool } from '../../src/parallel/pool.js';
-import { bruteForceScan } from '../helpers/brute-force.js';
 import { concat, seededBytes } from '../helpers/random.js';
-import { plainScan } from '../helpers/scan-result.js';
+import { assertScan, plainScan } from '../helpers/scan-result.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
 
 const L = 1024;
@@ -34,8 +33,9 @@ async function scanBoth(name: string, local: Uint8Array) {
   const index = await buildIndex(refPath, { blockSize: L });
   const single = await scanFile(localPath, index, { threads: 1 });
   const multi = await scanFile(localPath, index, { threads: 4, pool, minChunk: 512, piece: 2000 });
+  assert.ok(multi.stats.threads > 1);
   assert.deepEqual(plainScan(multi), plainScan(single), 'threads 4 agrees with threads 1');
-  assert.deepEqual(plainScan(single), bruteForceScan(ref, L, local), 'brute force agrees');
+  assertScan(single, ref, L, local);
   return single;
 }
 
@@ -81,7 +81,7 @@ test('the tail repeated after every copy of its block in a long file', async () 
   assert.equal(r.blockOffsets[TAIL], r.blockOffsets[19] + L);
 });
 
-test('a reference smaller than one block: only its whole content at the end of the local file counts', async () => {
+test('a reference smaller than one block is found anywhere in a small local file', async () => {
   const small = seededBytes(7, 700);
   const smallPath = await t.write('small-ref', small);
   const index = await buildIndex(smallPath, { blockSize: L });
@@ -89,4 +89,19 @@ test('a reference smaller than one block: only its whole content at the end of t
   assert.deepEqual(Array.from((await scanFile(atEnd, index, { threads: 1 })).blockOffsets), [3000]);
   const same = await scanFile(smallPath, index, { threads: 1 });
   assert.deepEqual(Array.from(same.blockOffsets), [0]);
+  // #12: the reference followed by more bytes, and the reference in the middle.
+  const atStart = await t.write('small-at-start', concat(small, seededBytes(9, 5000)));
+  assert.deepEqual(Array.from((await scanFile(atStart, index, { threads: 1 })).blockOffsets), [0]);
+  const inside = await t.write('small-inside', concat(seededBytes(10, 1234), small, seededBytes(11, 5000)));
+  assert.deepEqual(Array.from((await scanFile(inside, index, { threads: 1 })).blockOffsets), [1234]);
+});
+
+test('8,191 B at 8 KiB blocks, followed by more bytes: found (#12)', async () => {
+  const small = seededBytes(12, 8191);
+  const smallPath = await t.write('small-8191', small);
+  const index = await buildIndex(smallPath, { blockSize: 8192 });
+  const local = await t.write('small-8191-more', concat(small, seededBytes(13, 100_000)));
+  const r = await scanFile(local, index, { threads: 1 });
+  assert.deepEqual(Array.from(r.blockOffsets), [0]);
+  assert.equal(r.stats.fetchBytes, 0);
 });
