@@ -14,6 +14,7 @@ import { equalBytes } from '../util/bytes.js';
 import { forEachPiece, openRegularFile, readExactly } from '../util/file-io.js';
 import { type ProgressCallback, throttledProgress } from '../util/progress.js';
 import { copyCheck } from './copy-check.js';
+import { identityAt, identityOfOpen } from './file-identity.js';
 import { VerifiedFetcher } from './fetch-verified.js';
 import { verifyBlocks } from './verify.js';
 
@@ -86,6 +87,38 @@ function copyPiece(blockSize: number): number {
 }
 
 /**
+ * Checks the blocks copied from the seeds in `only` (default: every seed) where they are now, in
+ * the written output, naming the seed and its block at the first that differs.
+ */
+async function checkCopiesInOutput(
+  written: FileHandle,
+  index: BlockIndex,
+  plan: Plan,
+  hash: StrongHash,
+  seeds: readonly string[],
+  output: string,
+  only?: ReadonlySet<number>,
+): Promise<void> {
+  const piece = copyPiece(index.blockSize);
+  for (const span of plan.spans) {
+    if (span.kind !== 'copy' || (only && !only.has(span.seed))) continue; // fetched blocks were checked one by one
+    await forEachPiece(written, output, span.offset, span.offset + span.length, piece, 'was cut short while it was written', (data, offset) =>
+      verifyBlocks(data, offset / index.blockSize, index, hash, seeds[span.seed], 'changed since it was scanned', span.localOffset + offset - span.offset),
+    );
+  }
+}
+
+/** The seeds (by number) that are no longer the files that were scanned. */
+async function changedSeeds(seeds: readonly string[], open: readonly (FileHandle | undefined)[], scannedAs: readonly string[]): Promise<Set<number>> {
+  const changed = new Set<number>();
+  for (let i = 0; i < seeds.length; i++) {
+    const now = open[i] ? await identityOfOpen(open[i]!, seeds[i]) : await identityAt(seeds[i]).catch(() => 'gone');
+    if (now !== scannedAs[i]) changed.add(i);
+  }
+  return changed;
+}
+
+/**
  * The error for a result whose whole-file digest differs. Fetched blocks were checked one by one,
  * copied ones only by that digest: checking the written output block by block tells a local
  * file that changed since its scan (named, with the block) from an index at odds with itself.
@@ -98,14 +131,8 @@ async function explainFileHashMismatch(
   seeds: readonly string[],
   output: string,
 ): Promise<Error> {
-  const piece = copyPiece(index.blockSize);
   try {
-    for (const span of plan.spans) {
-      if (span.kind !== 'copy') continue; // fetched blocks were checked one by one
-      await forEachPiece(written, output, span.offset, span.offset + span.length, piece, 'was cut short while it was written', (data, offset) =>
-        verifyBlocks(data, offset / index.blockSize, index, hash, seeds[span.seed], 'changed since it was scanned', span.localOffset + offset - span.offset),
-      );
-    }
+    await checkCopiesInOutput(written, index, plan, hash, seeds, output);
   } catch (err) {
     return err as Error;
   }
@@ -153,6 +180,9 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const ordered = await firstWorkingSource(sources, { size: index.fileSize, signal });
   let scanStats: ScanStats | undefined;
   let plan = options.plan;
+  // When this patch scans, the scan has checked every block it found against the index: the
+  // copies need no second check if the seeds are still the files that were scanned.
+  const scannedAs = plan ? undefined : await Promise.all(seeds.map(identityAt));
   if (!plan) {
     const scanned = await scanSeeds(seeds, index, { ...options.scan, pool: options.pool ?? options.scan?.pool, signal });
     scanStats = scanned.stats;
@@ -173,9 +203,10 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const out = await AtomicFile.create(output, localMode, options.partial);
   const seedFiles: (FileHandle | undefined)[] = [];
   const fetcher = new VerifiedFetcher(ordered, fetches, index, hash, refetch, signal);
-  // With a whole-file digest to check at the end, copies need no check of their own.
+  // With a whole-file digest to check at the end, or copies from files this patch scanned and
+  // that have not changed since, copies need no check of their own.
   const threads = options.scan?.threads ?? availableParallelism();
-  const copies = fileHasher ? undefined : copyCheck(index, hash, plan.reusedBytes, threads, options.pool ?? options.scan?.pool);
+  const copies = fileHasher || scannedAs ? undefined : copyCheck(index, hash, plan.reusedBytes, threads, options.pool ?? options.scan?.pool);
   const progress = throttledProgress(options.onProgress);
   let done = 0;
   try {
@@ -211,6 +242,11 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     }
     await fetcher.close();
     await copies?.drain();
+    if (scannedAs && !fileHasher) {
+      const changed = await changedSeeds(seeds, seedFiles, scannedAs);
+      // A seed written to since the scan: the copies from it are checked where they now are, in the output.
+      if (changed.size > 0) await checkCopiesInOutput(out.handle, index, plan, hash, seeds, output, changed);
+    }
     if (fileHasher) {
       const digest = fileHasher.digest();
       if (!equalBytes(digest, 0, index.fileHash!.digest, 0, digest.length)) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { VerificationError } from '../../src/errors/errors.js';
@@ -77,21 +78,65 @@ test("copies are checked on the caller's pool when one is given (no pool of the 
   const small = seededBytes(21, 3 * 1024 * 1024);
   const refPath = await t.write('ref3', small);
   const localPath = await t.write('local3', concat(seededBytes(22, 100), small.subarray(0, 2 * 1024 * 1024)));
-  const index = await buildIndex(refPath, { threads: 1 });
+  const { index, plan } = await planFor(localPath, refPath);
   const counted = countingPool(2);
   const source = fileSource(refPath);
   try {
-    await patchFile({ local: localPath, index, source, output: t.path('out3'), pool: counted.pool, scan: { threads: 2 } });
+    await patchFile({ local: localPath, index, plan, source, output: t.path('out3'), pool: counted.pool, scan: { threads: 2 } });
     assert.deepEqual(await readFile(t.path('out3')), Buffer.from(small));
     assert.ok(counted.kinds.includes('verify'), `jobs given to the pool: ${counted.kinds.join(', ')}`);
     const before = counted.pool.jobsRun;
     assert.ok(before >= counted.kinds.filter((k) => k === 'verify').length, 'the verify jobs ran on the pool');
     // Still open: the patch did not close the caller's pool.
-    await patchFile({ local: localPath, index, source, output: t.path('out4'), pool: counted.pool, scan: { threads: 2 } });
+    await patchFile({ local: localPath, index, plan, source, output: t.path('out4'), pool: counted.pool, scan: { threads: 2 } });
     assert.ok(counted.pool.jobsRun > before);
   } finally {
     await source.close();
     await counted.pool.close();
     await removeAll(refPath, localPath, t.path('out3'), t.path('out4'));
   }
+});
+
+test('copies from files the patch itself scanned are not hashed again while the files stay as scanned', async () => {
+  const small = seededBytes(23, 3 * 1024 * 1024);
+  const refPath = await t.write('ref5', small);
+  const localPath = await t.write('local5', concat(seededBytes(24, 100), small.subarray(0, 2 * 1024 * 1024)));
+  const index = await buildIndex(refPath, { threads: 1 });
+  const counted = countingPool(2);
+  const source = fileSource(refPath);
+  try {
+    const stats = await patchFile({ local: localPath, index, source, output: t.path('out5'), pool: counted.pool, scan: { threads: 2 } });
+    assert.ok(stats.reusedBytes >= 2 * 1024 * 1024 - 8192);
+    assert.deepEqual(await readFile(t.path('out5')), Buffer.from(small));
+    assert.ok(!counted.kinds.includes('verify'), `no copy check: ${counted.kinds.join(', ')}`);
+  } finally {
+    await source.close();
+    await counted.pool.close();
+    await removeAll(refPath, localPath, t.path('out5'));
+  }
+});
+
+test('a local file written to between the scan and the copy is caught: its copies are checked in the output, nothing is written', async () => {
+  // The reference starts with bytes to fetch, then what the local file holds: the fetch comes first.
+  const small = concat(seededBytes(25, 64 * 1024), seededBytes(27, 512 * 1024));
+  const refPath = await t.write('ref6', small);
+  const local = concat(small.subarray(64 * 1024), seededBytes(26, 100_000));
+  const localPath = await t.write('local6', local);
+  const index = await buildIndex(refPath, { threads: 1 });
+  // The source changes one byte of a copied block of the local file when it is first asked for data.
+  const { scriptedSource } = await import('../helpers/sources.js');
+  const src = scriptedSource('ref6', small, (n) => {
+    if (n === 0) {
+      const bad = Buffer.from(local);
+      bad[100_000] ^= 0xff;
+      writeFileSync(localPath, bad);
+    }
+    return undefined;
+  });
+  await assert.rejects(
+    patchFile({ local: localPath, index, source: src, output: t.path('out6'), scan: { threads: 1 } }),
+    (err: Error) => err instanceof VerificationError && /local6: block 20 at offset 98304 changed since it was scanned/.test(err.message),
+  );
+  assert.ok(!(await readdir(t.dir)).includes('out6'));
+  await removeAll(refPath, localPath);
 });
