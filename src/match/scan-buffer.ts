@@ -74,6 +74,90 @@ function rollToCandidate(
   L: number,
   bits: Int32Array,
   shift: number,
+): number {
+  let a = state[0];
+  let b = state[1];
+  const Lm = L & 0xffff;
+  // Rolling reads the byte after the window, so the last window is examined without rolling:
+  // a read past the end of `buf` would deoptimise the loop.
+  const last = stop - 1;
+  // The prefilter test is prefilterMask (index/lookup.ts) written out: a call here would cost.
+  let h = 0;
+  let m = 0;
+  found: {
+    // Byte steps run up to `until`: first to a 4-aligned offset (when words are used), at the
+    // end up to `stop`. One loop serves both, so V8 has its type feedback whenever it optimises
+    // (a tail loop of its own, reached only at a piece's end, deoptimised the function each time).
+    let until = words ? Math.min(last, i + ((4 - (i & 3)) & 3)) : stop;
+    for (;;) {
+      for (; i < until; i++) {
+        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+        if ((bits[h >>> shift] & m) === m) break found;
+        if (i === last) {
+          i = stop;
+          break found;
+        }
+        const o = buf[i];
+        a = (a - o + buf[i + L]) | 0;
+        b = (b - Math.imul(Lm, o) + a) | 0;
+      }
+      if (until === stop || !words) break;
+      const lw = L >>> 2;
+      for (; i + 4 <= last; i += 4) {
+        const wo = words[i >>> 2];
+        const wi = words[(i >>> 2) + lw];
+        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+        if ((bits[h >>> shift] & m) === m) break found;
+        let o = wo & 255;
+        a = (a - o + (wi & 255)) | 0;
+        b = (b - Math.imul(Lm, o) + a) | 0;
+        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+        if ((bits[h >>> shift] & m) === m) {
+          i += 1;
+          break found;
+        }
+        o = (wo >>> 8) & 255;
+        a = (a - o + ((wi >>> 8) & 255)) | 0;
+        b = (b - Math.imul(Lm, o) + a) | 0;
+        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+        if ((bits[h >>> shift] & m) === m) {
+          i += 2;
+          break found;
+        }
+        o = (wo >>> 16) & 255;
+        a = (a - o + ((wi >>> 16) & 255)) | 0;
+        b = (b - Math.imul(Lm, o) + a) | 0;
+        h = Math.imul((a & 0xffff) | (b << 16), MIX);
+        m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+        if ((bits[h >>> shift] & m) === m) {
+          i += 3;
+          break found;
+        }
+        o = wo >>> 24;
+        a = (a - o + (wi >>> 24)) | 0;
+        b = (b - Math.imul(Lm, o) + a) | 0;
+      }
+      until = stop;
+    }
+  }
+  state[0] = a;
+  state[1] = b;
+  return i;
+}
+
+/** {@link rollToCandidate} for an index that keeps only the bits `wm` of its weak sums: a copy, so that the common case pays nothing for the mask. */
+function rollToCandidateMasked(
+  buf: Uint8Array,
+  words: Uint32Array | undefined,
+  i: number,
+  stop: number,
+  L: number,
+  bits: Int32Array,
+  shift: number,
   wm: number,
 ): number {
   let a = state[0];
@@ -167,8 +251,8 @@ export const HASH_LIMIT = 4;
  * strong-hashed recently, which bound the cost of repeated weak hits.
  *
  * - A window whose (masked) weak sum equals that of a window hashed less than a block before
- *   (and that did not match, or, without jumps, that matched) is not hashed again: in a constant
- *   or periodic region every window has the same weak sum.
+ *   (that did not match, or, in the second look, which does not jump, that matched) is not
+ *   hashed again: in a constant or periodic region every window has the same weak sum.
  * - When {@link HASH_LIMIT} windows were hashed in the last `blockSize` offsets, no more are.
  *
  * Both depend on what was examined less than a block before, so a scan that starts elsewhere
@@ -177,13 +261,11 @@ export const HASH_LIMIT = 4;
 export interface ScanState {
   /** Hashed windows in offset order: `pos` the file offset, `block` the masked weak sum. */
   readonly hashed: MatchList;
-  /** Whether a match moves the scan past its block (the main scan) or one byte (the second look). */
-  readonly jump: boolean;
 }
 
 /** A fresh {@link ScanState}. */
-export function newScanState(jump = true): ScanState {
-  return { hashed: new MatchList(16), jump };
+export function newScanState(): ScanState {
+  return { hashed: new MatchList(16) };
 }
 
 /**
@@ -216,7 +298,40 @@ function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array,
   for (let k = e - 1; k >= 0; k = t.sameWeakNext[k]) {
     if (digestEquals(t.strong, k * sl, digest, sl)) {
       c.strongHits++;
-      if (!st.jump) h.push(pos, w);
+      return k;
+    }
+  }
+  h.push(pos, w);
+  return -1;
+}
+
+/** {@link lookupFull} for the second look, which also remembers the windows that matched: a copy, so that the two keep apart type feedback. */
+function lookupEvery(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array, i: number, pos: number, c: ScanCounters, st: ScanState): number {
+  const slots = t.slots;
+  const mask = slots.length - 1;
+  let s = Math.imul(w, GOLDEN) >>> t.slotsShift;
+  let e: number;
+  while ((e = slots[s]) !== 0) {
+    if (t.weak[e - 1] === w) break;
+    s = (s + 1) & mask;
+  }
+  if (e === 0) return -1;
+  c.weakHits++;
+  const h = st.hashed;
+  const since = pos - t.blockSize;
+  let recent = 0;
+  for (let j = h.length - 1; j >= 0 && h.pos[j] > since; j--) {
+    if (h.block[j] === w) return -1;
+    recent++;
+  }
+  if (recent >= HASH_LIMIT) return -1;
+  c.digests++;
+  const digest = hash.digest(buf.subarray(i, i + t.blockSize));
+  const sl = t.strongLength;
+  for (let k = e - 1; k >= 0; k = t.sameWeakNext[k]) {
+    if (digestEquals(t.strong, k * sl, digest, sl)) {
+      c.strongHits++;
+      h.push(pos, w);
       return k;
     }
   }
@@ -242,8 +357,7 @@ export function isShortBlockAt(t: ScanTables, hash: StrongHash, buf: Uint8Array,
  * Scans the windows that start at file offsets `from ≤ p < to` against the index: the heart of
  * the engine. At every offset the weak sum rolls by one byte; the prefilter rejects almost every
  * offset with one load; the table and then the strong digest are consulted only when it does
- * not. After a match the main scan (`st.jump`) moves past the matched block; the second look
- * (see scan.ts) moves one byte.
+ * not. After a match the scan moves past the matched block.
  *
  * A decision at an offset depends on the bytes there and on the windows hashed less than a block
  * before ({@link ScanState}), never on matches further back: a scan that starts anywhere falls
@@ -278,7 +392,6 @@ export function scanBuffer(
   const hasFull = t.blockCount > (t.shortLength ? 1 : 0);
   const stop = Math.min(to, fileEnd - L + 1) - base;
   const words = wordsOf(buf, L);
-  const jump = st.jump;
   let i = from - base;
   while (hasFull && i < stop) {
     const s = weakParts(buf, i, i + L);
@@ -287,7 +400,7 @@ export function scanBuffer(
     const start = i;
     let k = -1;
     for (;;) {
-      i = rollToCandidate(buf, words, i, stop, L, bits, shift, wm);
+      i = wm === -1 ? rollToCandidate(buf, words, i, stop, L, bits, shift) : rollToCandidateMasked(buf, words, i, stop, L, bits, shift, wm);
       if (i >= stop) break;
       k = lookupFull(t, hash, ((state[0] & 0xffff) | (state[1] << 16)) & wm, buf, i, i + base, c, st);
       if (k >= 0) break;
@@ -301,7 +414,57 @@ export function scanBuffer(
     if (k < 0) break;
     out.push(i + base, k);
     if (k === t.tailAnchor && isShortBlockAt(t, hash, buf, i + L, c)) out.push(i + base + L, t.blockCount - 1);
-    i += jump ? L : 1;
+    i += L;
   }
   return Math.max(i + base, to);
+}
+
+/**
+ * The second look (see scan.ts): examines every window start `from ≤ p < to`, a match moving
+ * one byte, not a block. A plain loop of its own: sharing {@link scanBuffer} would mix its type
+ * feedback into the main scan's, which V8 then optimises less well (measured: 2× slower).
+ * @returns `to` (or where windows end).
+ */
+export function scanEveryOffset(
+  t: ScanTables,
+  hash: StrongHash,
+  buf: Uint8Array,
+  base: number,
+  from: number,
+  to: number,
+  fileEnd: number,
+  out: MatchList,
+  c: ScanCounters,
+  st: ScanState,
+): number {
+  const L = t.blockSize;
+  const bits = t.localBits;
+  const shift = t.bitsShift;
+  const wm = t.weakMask;
+  const Lm = L & 0xffff;
+  const stop = Math.min(to, fileEnd - L + 1) - base;
+  let i = from - base;
+  if (t.blockCount <= (t.shortLength ? 1 : 0) || i >= stop) return to;
+  const s = weakParts(buf, i, i + L);
+  let a = s & 0xffff;
+  let b = s >>> 16;
+  for (;;) {
+    c.comparisons++;
+    const w = ((a & 0xffff) | (b << 16)) & wm;
+    const h = Math.imul(w, MIX);
+    const m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+    if ((bits[h >>> shift] & m) === m) {
+      const k = lookupEvery(t, hash, w, buf, i, i + base, c, st);
+      if (k >= 0) {
+        out.push(i + base, k);
+        if (k === t.tailAnchor && isShortBlockAt(t, hash, buf, i + L, c)) out.push(i + base + L, t.blockCount - 1);
+      }
+    }
+    if (i + 1 >= stop) break;
+    const o = buf[i];
+    a = (a - o + buf[i + L]) | 0;
+    b = (b - Math.imul(Lm, o) + a) | 0;
+    i++;
+  }
+  return to;
 }

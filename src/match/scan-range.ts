@@ -3,7 +3,7 @@ import type { StrongHash } from '../checksum/strong-hash.js';
 import { readExactly } from '../util/file-io.js';
 import { addProgress } from '../util/progress.js';
 import type { MatchList, ScanCounters } from './match-list.js';
-import { newScanState, scanBuffer, type ScanState, type ScanTables } from './scan-buffer.js';
+import { newScanState, scanBuffer, scanEveryOffset, type ScanState, type ScanTables } from './scan-buffer.js';
 
 /** Bytes of window starts scanned per read: large enough that re-reading the overlap is noise. */
 export const SCAN_PIECE = 4 * 1024 * 1024;
@@ -21,7 +21,8 @@ export function checkAbort(flag: AbortFlag | undefined): void {
 /**
  * Scans window starts `from ≤ p < to` of an open file, streaming it in pieces of
  * {@link SCAN_PIECE} bytes (plus the overlap a window needs), so memory stays bounded. The cost
- * of a piece is bounded (see {@link ScanState}), and `abort` is checked before each one.
+ * of a piece is bounded (see {@link ScanState}), and `abort` is checked before each one. With
+ * `everyOffset`, the second look's scan ({@link scanEveryOffset}) instead of the main one.
  * @returns the next offset to examine, as {@link scanBuffer} does.
  */
 export async function scanFileRange(
@@ -38,6 +39,7 @@ export async function scanFileRange(
   progress?: BigInt64Array,
   st: ScanState = newScanState(),
   abort?: AbortFlag,
+  everyOffset = false,
 ): Promise<number> {
   const overlap = t.blockSize + t.shortLength;
   // A plain Uint8Array (not a Buffer) keeps the hot loop's element access monomorphic.
@@ -51,7 +53,7 @@ export async function scanFileRange(
     const data = buf.subarray(0, readEnd - p);
     await readExactly(fh, data, data.length, p, name, 'shrank while it was scanned');
     const before = p;
-    p = scanBuffer(t, hash, data, p, p, pieceEnd, fileSize, out, c, st);
+    p = everyOffset ? scanEveryOffset(t, hash, data, p, p, pieceEnd, fileSize, out, c, st) : scanBuffer(t, hash, data, p, p, pieceEnd, fileSize, out, c, st);
     addProgress(progress, Math.min(p, to) - before);
   }
   return p;

@@ -246,10 +246,10 @@ async function secondLook(f: LocalFile, index: BlockIndex, lookup: LookupTables,
     else ranges.push(chosenRanges[r], chosenRanges[r + 1]);
   }
   const tables = scanTables(buildLookup(index, include));
-  const st = newScanState(false);
+  const st = newScanState();
   for (let r = 0; r < ranges.length; r += 2) {
     checkAbort(f.abort);
-    await scanFileRange(f.fh, f.path, f.size, tables, f.hash, ranges[r], ranges[r + 1], out, f.counters, f.piece, undefined, st, f.abort);
+    await scanFileRange(f.fh, f.path, f.size, tables, f.hash, ranges[r], ranges[r + 1], out, f.counters, f.piece, undefined, st, f.abort, true);
   }
   return out;
 }
