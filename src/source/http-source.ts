@@ -14,11 +14,12 @@ export interface HttpSourceOptions {
   /** Requests sent ahead on each connection (HTTP/1.1 pipelining; default 1, none). */
   pipelining?: number;
   /**
-   * Ranges whose gap is at most this many bytes are fetched as one (default 16 KiB). A separate
-   * range costs a multipart header (~100 bytes) or, when the server takes one range per request,
-   * a request (~0.5 KiB of headers each way and a wait for a free connection); fetching up to
-   * 16 KiB of unneeded bytes instead costs less than the wait on any link slower than ~1 Gbit/s
-   * with a round trip of a millisecond or more.
+   * Ranges whose gap is at most this many bytes are fetched as one. By default 512 bytes while the
+   * server takes several ranges per request (another range costs a multipart part header, ~100
+   * bytes, so fetching unneeded bytes to save one rarely pays), and 16 KiB once it takes one range
+   * per request (another range then costs a request: ~0.5 KiB of headers each way and a wait for
+   * a free connection, more than 16 KiB takes on any link slower than ~1 Gbit/s with a round trip
+   * of a millisecond or more).
    */
   coalesceGap?: number;
   /** The most ranges asked in one request (default 32; fewer when a server refuses many). */
@@ -93,7 +94,9 @@ const CREDENTIALS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 interface Transfer {
   readonly signal: AbortSignal;
   /** The whole-file answer being read, when the server ignores Range. */
-  whole?: { iter: AsyncIterator<Buffer>; body: Dispatcher.ResponseData['body']; pos: number };
+  whole?: { iter: AsyncIterator<Buffer>; body: Dispatcher.ResponseData['body']; pos: number; last?: Buffer };
+  /** Spans of every job waiting on `whole`: each piece read is given to all of them, not only the reader's. */
+  wholeWaiting?: Set<Span>;
   /** Serialises readers of `whole`. */
   wholeTurn: Promise<void>;
 }
@@ -155,7 +158,7 @@ class HttpBlockSource implements HttpSource {
     this.#opt = {
       connections: o.connections ?? 8,
       pipelining: o.pipelining ?? 1,
-      coalesceGap: o.coalesceGap ?? 16 * 1024,
+      coalesceGap: o.coalesceGap ?? -1,
       maxRangesPerRequest: o.maxRangesPerRequest ?? 32,
       maxRequestBytes: o.maxRequestBytes ?? 4 * 1024 * 1024,
       readAhead: o.readAhead ?? 32 * 1024 * 1024,
@@ -169,7 +172,10 @@ class HttpBlockSource implements HttpSource {
     for (const k of ['connections', 'pipelining', 'maxRangesPerRequest', 'maxRequestBytes', 'readAhead', 'connectTimeout', 'idleTimeout'] as const) {
       checkCount(k, this.#opt[k]);
     }
-    for (const k of ['coalesceGap', 'retries', 'retryDelay', 'maxRetryDelay', 'maxRedirects'] as const) {
+    if (o.coalesceGap !== undefined && (!Number.isSafeInteger(o.coalesceGap) || o.coalesceGap < 0)) {
+      throw new ArgumentError(`coalesceGap must be a whole number ≥ 0, not ${o.coalesceGap}`);
+    }
+    for (const k of ['retries', 'retryDelay', 'maxRetryDelay', 'maxRedirects'] as const) {
       if (!Number.isSafeInteger(this.#opt[k]) || this.#opt[k] < 0) throw new ArgumentError(`${k} must be a whole number ≥ 0, not ${this.#opt[k]}`);
     }
     this.#onWarning = o.onWarning;
@@ -234,7 +240,11 @@ class HttpBlockSource implements HttpSource {
     if (status === 200) {
       this.#checkVersion(head.res.headers, head.url);
       const length = one(head.res.headers['content-length']);
-      if (length !== undefined && /^\d+$/.test(length)) return Number(length);
+      // A server that says it takes byte ranges is believed; one that does not say is asked for
+      // one byte first, so that one that ignores ranges is known before many requests go out at
+      // once (each of which would start sending the whole file).
+      const advertised = /\bbytes\b/i.test(one(head.res.headers['accept-ranges']) ?? '');
+      if (length !== undefined && /^\d+$/.test(length) && advertised) return Number(length);
     } else {
       this.#checkStatus(status, head.res.headers, head.url, 'HEAD');
     }
@@ -248,6 +258,7 @@ class HttpBlockSource implements HttpSource {
         }
       } else if (res.statusCode === 200) {
         this.#checkVersion(res.headers, url);
+        this.#noteIgnoresRange();
         const length = one(res.headers['content-length']);
         if (length !== undefined && /^\d+$/.test(length)) return Number(length);
       } else {
@@ -257,6 +268,12 @@ class HttpBlockSource implements HttpSource {
     } finally {
       drop(res.body);
     }
+  }
+
+  #noteIgnoresRange(): void {
+    if (this.#ignoresRange) return;
+    this.#ignoresRange = true;
+    this.#onWarning?.(`${this.name}: the server ignores Range requests and sends the whole file; reading it through once`);
   }
 
   async *fetch(ranges: readonly ByteRange[], options: FetchOptions = {}): AsyncGenerator<Uint8Array> {
@@ -270,7 +287,8 @@ class HttpBlockSource implements HttpSource {
     const onAbort = () => ctl.abort(options.signal!.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const transfer: Transfer = { signal: ctl.signal, wholeTurn: Promise.resolve() };
-    const { spans, spanOf } = coalesce(ranges, this.#opt.coalesceGap, this.#opt.maxRequestBytes);
+    const gap = this.#opt.coalesceGap >= 0 ? this.#opt.coalesceGap : this.#maxRanges > 1 ? 512 : 16 * 1024;
+    const { spans, spanOf } = coalesce(ranges, gap, this.#opt.maxRequestBytes);
     interface Job {
       readonly end: number;
       readonly bytes: number;
@@ -396,10 +414,7 @@ class HttpBlockSource implements HttpSource {
           this.#lowerMaxRanges(Math.floor(batch.length / 2), `answered ${batch.length} ranges with the whole file`);
           return;
         }
-        if (!this.#ignoresRange) {
-          this.#ignoresRange = true;
-          this.#onWarning?.(`${this.name}: the server ignores Range requests and sends the whole file; reading it through once`);
-        }
+        this.#noteIgnoresRange();
         if (!transfer.whole) {
           this.#checkWholeLength(res, url);
           transfer.whole = { body: res.body, iter: res.body[Symbol.asyncIterator](), pos: 0 };
@@ -453,6 +468,8 @@ class HttpBlockSource implements HttpSource {
 
   /** Takes the spans' bytes from the whole-file answer as it streams past, starting it again when it is already past them. */
   async #readWhole(pending: readonly Span[], transfer: Transfer): Promise<void> {
+    const waiting = (transfer.wholeWaiting ??= new Set());
+    for (const sp of pending) waiting.add(sp);
     const previous = transfer.wholeTurn;
     let release!: () => void;
     transfer.wholeTurn = new Promise((resolve) => (release = resolve));
@@ -462,6 +479,14 @@ class HttpBlockSource implements HttpSource {
         const open = pending.filter((s) => s.got < s.length);
         if (open.length === 0) return;
         const need = Math.min(...open.map((s) => s.offset + s.got));
+        // The piece read last may hold the start of this job's ranges (the job before it stopped
+        // reading in its middle): take them from it rather than starting the file again.
+        const held = transfer.whole?.last;
+        if (held && need < transfer.whole!.pos && need >= transfer.whole!.pos - held.length) {
+          this.#stats.bodyBytes += deliver(open, transfer.whole!.pos - held.length, held);
+          transfer.whole!.last = undefined;
+          continue;
+        }
         if (!transfer.whole || need < transfer.whole.pos) {
           drop(transfer.whole?.body);
           transfer.whole = undefined;
@@ -481,12 +506,14 @@ class HttpBlockSource implements HttpSource {
           throw new RetryableError(`the whole-file answer ended at byte ${whole.pos}`, 'ESHORT');
         }
         this.#stats.wireBytes += next.value.length;
-        this.#stats.bodyBytes += deliver(open, whole.pos, next.value);
+        this.#stats.bodyBytes += deliver([...waiting], whole.pos, next.value);
         whole.pos += next.value.length;
+        whole.last = next.value;
       }
     } catch (err) {
       throw this.#asRetryable(err, transfer.signal);
     } finally {
+      for (const sp of pending) waiting.delete(sp);
       release();
     }
   }

@@ -39,8 +39,8 @@ test('python3 -m http.server (ignores Range): ranges taken from the whole file, 
     assertRanges(await fetchAll(src, ranges), ranges, data);
     assert.ok(warnings.some((w) => /ignores Range/.test(w)), warnings.join('\n'));
     const s = src.stats;
-    // In plan order the file streams through about once (requests already in flight when the 200 came add a few starts).
-    assert.ok(s.wireBytes < 4 * data.length, JSON.stringify(s));
+    // Known from the one-byte probe before any range request: the file streams through once, every piece given to every range waiting for it.
+    assert.ok(s.wireBytes < 1.5 * data.length, JSON.stringify(s));
   } finally {
     await src.close();
   }
