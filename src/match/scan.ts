@@ -60,7 +60,7 @@ export interface ScanStats extends ScanCounters {
 
 /** The result of {@link scanFile}. */
 export interface ScanResult {
-  /** Every match, in the order the scan found them. Unstable: its type is in `deltasync/internals`. */
+  /** Every match (main scan, last-block searches and second look), in offset order. Unstable: its type is in `deltasync/internals`. */
   matches: MatchList;
   /** For each reference block, a local offset holding it, or -1. */
   blockOffsets: Float64Array;
