@@ -1,4 +1,5 @@
 import { sharedArray, sharedCopy } from '../util/shared-memory.js';
+import { equalBytes } from '../util/bytes.js';
 import { type BlockIndex, blockLength, matchRunOf, weakMaskOf } from './block-index.js';
 
 /** Multiplier of the multiplicative hash that spreads weak sums over the prefilter and table. */
@@ -68,6 +69,19 @@ export interface LookupTables
   readonly groupOf: Int32Array;
   /** Length of the last block when it is short, else 0. */
   readonly shortLength: number;
+  /**
+   * With `matchRun` 2: a Bloom filter (one bit) of the pairs of weak sums of consecutive blocks,
+   * `pairBit(weak[k], weak[k + 1])`; a window is strong-hashed only when the window a block
+   * later makes a pair with it, as zsync checks the next block's sum first. Empty otherwise.
+   */
+  readonly pairs: Int32Array;
+  /** `32 - log2(bit count of pairs)`. */
+  readonly pairsShift: number;
+}
+
+/** The bit of {@link LookupTables.pairs} for consecutive (masked) weak sums `w`, `next`. */
+export function pairBit(w: number, next: number): number {
+  return Math.imul(w ^ Math.imul(next, 0x85ebca6b), GOLDEN);
 }
 
 function log2Ceil(n: number): number {
@@ -75,10 +89,7 @@ function log2Ceil(n: number): number {
 }
 
 function sameStrong(strong: Uint8Array, len: number, x: number, y: number): boolean {
-  const a = x * len;
-  const b = y * len;
-  for (let i = 0; i < len; i++) if (strong[a + i] !== strong[b + i]) return false;
-  return true;
+  return equalBytes(strong, x * len, strong, y * len, len);
 }
 
 /**
@@ -149,11 +160,23 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
   }
   if (shortLength) groupOf[n - 1] = n - 1;
 
+  // Pairs of consecutive blocks, for indexes whose blocks match only two at a time: about 64 bits
+  // per pair, so that few windows with a false weak hit pass.
+  const matchRun = matchRunOf(index);
+  const pairsLog2 = matchRun > 1 ? Math.min(28, Math.max(10, log2Ceil(n * 64))) : 5;
+  const pairs = sharedArray(Int32Array, 1 << (pairsLog2 - 5));
+  if (matchRun > 1) {
+    for (let k = 0; k + 1 < n; k++) {
+      const h = pairBit(weak[k], weak[k + 1]) >>> (32 - pairsLog2);
+      pairs[h >>> 5] |= 1 << (h & 31);
+    }
+  }
+
   return {
     blockSize: index.blockSize,
     blockCount: n,
     weakMask,
-    matchRun: matchRunOf(index),
+    matchRun,
     paddedTail,
     tailLength,
     strongHash: index.strongHash,
@@ -167,5 +190,7 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
     sameWeakNext,
     groupOf,
     shortLength,
+    pairs,
+    pairsShift: 32 - pairsLog2,
   };
 }

@@ -1,6 +1,6 @@
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { weakParts } from '../checksum/rolling.js';
-import { GOLDEN, type LookupTables } from '../index/lookup.js';
+import { GOLDEN, type LookupTables, pairBit } from '../index/lookup.js';
 import { MatchList, type ScanCounters } from './match-list.js';
 
 /** A scanner's view of the tables: the prefilter copied out of shared memory, which V8 reads faster. */
@@ -33,6 +33,8 @@ export function scanTables(t: LookupTables): ScanTables {
     sameWeakNext: t.sameWeakNext,
     groupOf: t.groupOf,
     shortLength: t.shortLength,
+    pairs: t.pairs,
+    pairsShift: t.pairsShift,
     localBits: t.bits.slice(),
     tailAnchor: t.shortLength && n >= 2 ? t.groupOf[n - 2] : -1,
   };
@@ -261,11 +263,57 @@ export const HASH_LIMIT = 4;
 export interface ScanState {
   /** Hashed windows in offset order: `pos` the file offset, `block` the masked weak sum. */
   readonly hashed: MatchList;
+  /**
+   * For the pair check ({@link LookupTables.pairs}): the rolling sum (a, b) of the window one
+   * block after offset `nextAt` of buffer `nextBuf`, carried forward from one weak hit to the
+   * next so that it costs about one byte step per offset, not a block per weak hit.
+   */
+  nextBuf: Uint8Array | undefined;
+  nextAt: number;
+  nextA: number;
+  nextB: number;
+  /** File offset just past the last match: a window there continues a run, and needs no pair check. */
+  runEnd: number;
 }
 
 /** A fresh {@link ScanState}. */
 export function newScanState(): ScanState {
-  return { hashed: new MatchList(16) };
+  return { hashed: new MatchList(16), nextBuf: undefined, nextAt: 0, nextA: 0, nextB: 0, runEnd: -1 };
+}
+
+/**
+ * Whether the window at `buf[i ..]` (weak sum `w`) can begin a run of two blocks: the window a
+ * block later must have the weak sum of a block that follows one with sum `w` (zsync's check of
+ * the next block before any strong hash). True when the index has no such rule, when a block
+ * with sum `w` is the last (nothing follows it), or when the next window is not in `buf`.
+ */
+function pairPossible(t: ScanTables, w: number, buf: Uint8Array, i: number, pos: number, st: ScanState): boolean {
+  if (t.matchRun < 2 || w === t.weak[t.blockCount - 1] || pos === st.runEnd) return true;
+  const L = t.blockSize;
+  if (i + 2 * L > buf.length) return true;
+  let a: number;
+  let b: number;
+  if (st.nextBuf === buf && st.nextAt <= i && i - st.nextAt < L) {
+    a = st.nextA;
+    b = st.nextB;
+    const Lm = L & 0xffff;
+    for (let q = st.nextAt; q < i; q++) {
+      const o = buf[q + L];
+      a = (a - o + buf[q + 2 * L]) | 0;
+      b = (b - Math.imul(Lm, o) + a) | 0;
+    }
+  } else {
+    const s = weakParts(buf, i + L, i + 2 * L);
+    a = s & 0xffff;
+    b = s >>> 16;
+  }
+  st.nextBuf = buf;
+  st.nextAt = i;
+  st.nextA = a;
+  st.nextB = b;
+  const next = ((a & 0xffff) | (b << 16)) & t.weakMask;
+  const h = pairBit(w, next) >>> t.pairsShift;
+  return (t.pairs[h >>> 5] & (1 << (h & 31))) !== 0;
 }
 
 /**
@@ -284,6 +332,7 @@ function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array,
   }
   if (e === 0) return -1;
   c.weakHits++;
+  if (!pairPossible(t, w, buf, i, pos, st)) return -1;
   const h = st.hashed;
   const since = pos - t.blockSize;
   let recent = 0;
@@ -317,6 +366,7 @@ function lookupEvery(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array
   }
   if (e === 0) return -1;
   c.weakHits++;
+  if (!pairPossible(t, w, buf, i, pos, st)) return -1;
   const h = st.hashed;
   const since = pos - t.blockSize;
   let recent = 0;
@@ -413,6 +463,7 @@ export function scanBuffer(
     c.comparisons += (k >= 0 ? i + 1 : i) - start;
     if (k < 0) break;
     out.push(i + base, k);
+    st.runEnd = i + base + L;
     if (k === t.tailAnchor && isShortBlockAt(t, hash, buf, i + L, c)) out.push(i + base + L, t.blockCount - 1);
     i += L;
   }
@@ -457,6 +508,7 @@ export function scanEveryOffset(
       const k = lookupEvery(t, hash, w, buf, i, i + base, c, st);
       if (k >= 0) {
         out.push(i + base, k);
+        st.runEnd = i + base + L;
         if (k === t.tailAnchor && isShortBlockAt(t, hash, buf, i + L, c)) out.push(i + base + L, t.blockCount - 1);
       }
     }

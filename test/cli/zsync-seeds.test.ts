@@ -41,7 +41,6 @@ async function patch(index: string, out: string, extra: string[]) {
 for (const index of ['ref.bin.gosync', 'ref.zsync']) {
   test(
     `${index}: blocks only in a second seed (-i) are reused, and only the rest is fetched`,
-    index === 'ref.zsync' ? { todo: 'the scan finds no block of a zsync control file at this commit (matching of truncated weak sums in progress)' } : {},
     async () => {
       const alone = await patch(index, `out-alone-${index}`, []);
       assert.deepEqual(alone.seeds, [t.path('local')]);

@@ -71,7 +71,7 @@ test('a file of exactly one block, and one a byte shorter or longer', async () =
 });
 
 test('block sizes out of range are rejected with an ArgumentError', async () => {
-  for (const blockSize of [0, 100, MIN_BLOCK_SIZE - 1, 2 ** 25, MAX_BLOCK_SIZE + 1, 1000.5, Number.NaN, -4096]) {
+  for (const blockSize of [0, 1, MIN_BLOCK_SIZE - 1, 2 ** 25, MAX_BLOCK_SIZE + 1, 1000.5, Number.NaN, -4096]) {
     await assert.rejects(buildIndex(small, { blockSize }), (err: unknown) => {
       assert.ok(err instanceof ArgumentError, `block size ${blockSize}: ${String(err)}`);
       assert.match(err.message, /block size .* is out of range \(\d+ B to 16 MiB\)/);
@@ -79,7 +79,7 @@ test('block sizes out of range are rejected with an ArgumentError', async () => 
     });
   }
   // The limits themselves are fine.
-  assert.equal((await buildIndex(small, { blockSize: MIN_BLOCK_SIZE })).blockCount, Math.ceil(100_003 / 512));
+  assert.equal((await buildIndex(small, { blockSize: MIN_BLOCK_SIZE })).blockCount, Math.ceil(100_003 / MIN_BLOCK_SIZE));
   assert.equal((await buildIndex(small, { blockSize: MAX_BLOCK_SIZE })).blockCount, 1);
 });
 
