@@ -111,7 +111,10 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
   if (weakMask !== -1) for (let k = 0; k < n; k++) weak[k] &= weakMask;
   const strong = sharedCopy(index.strong);
 
-  const wordsLog2 = Math.min(16, Math.max(13, log2Ceil(fullCount * 4)));
+  // 128 bits per block within 32 KiB to 256 KiB, where it stays in cache; past 65,536 blocks, at
+  // least 32 bits per block (up to 4 MiB): a cache miss costs less than a prefilter that lets
+  // most offsets through (two bits per block in 2^21 bits pass nearly all at 2^21 blocks).
+  const wordsLog2 = Math.max(Math.min(16, Math.max(13, log2Ceil(fullCount * 4))), Math.min(20, log2Ceil(fullCount)));
   const bits = sharedArray(Int32Array, 1 << wordsLog2);
   const slotsLog2 = Math.min(30, Math.max(4, log2Ceil(fullCount * 2)));
   const slots = sharedArray(Int32Array, 1 << slotsLog2);
