@@ -1,3 +1,5 @@
+import { LITTLE_ENDIAN } from '../util/endian.js';
+
 /**
  * The go-sync rolling checksum (an rsync-style Adler variant).
  *
@@ -44,7 +46,6 @@ export class RollingSum {
   }
 }
 
-const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** The go-sync weak checksum of `data[start .. end)`, as a signed 32-bit integer. */
 export function weakParts(data: Uint8Array, start: number, end: number): number {
@@ -53,7 +54,7 @@ export function weakParts(data: Uint8Array, start: number, end: number): number 
   let b = 0;
   let i = start;
   const end4 = start + ((end - start) & ~3);
-  if (littleEndian && ((data.byteOffset + start) & 3) === 0) {
+  if (LITTLE_ENDIAN && ((data.byteOffset + start) & 3) === 0) {
     // Aligned: four bytes per load.
     const words = new Uint32Array(data.buffer, data.byteOffset + start, (end4 - start) >>> 2);
     for (let k = 0; k < words.length; k++) {

@@ -1,6 +1,8 @@
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { weakParts } from '../checksum/rolling.js';
 import { GOLDEN, type LookupTables, pairBit } from '../index/lookup.js';
+import { equalBytes } from '../util/bytes.js';
+import { LITTLE_ENDIAN } from '../util/endian.js';
 import { MatchList, type ScanCounters } from './match-list.js';
 
 /** A scanner's view of the tables: the prefilter copied out of shared memory, which V8 reads faster. */
@@ -46,7 +48,6 @@ const MIX = 0x9e3779b1 | 0;
 /** Rolling state carried between calls of {@link rollToCandidate}: a, b of the window. */
 const state = new Int32Array(2);
 
-const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * A 32-bit view of `buf` for {@link rollToCandidate}, when it can be used: the bytes are
@@ -54,7 +55,7 @@ const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * leaving and entering the window are aligned alike).
  */
 export function wordsOf(buf: Uint8Array, blockSize: number): Uint32Array | undefined {
-  if (!littleEndian || (buf.byteOffset & 3) !== 0 || (blockSize & 3) !== 0) return undefined;
+  if (!LITTLE_ENDIAN || (buf.byteOffset & 3) !== 0 || (blockSize & 3) !== 0) return undefined;
   return new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
 }
 
@@ -236,10 +237,6 @@ function rollToCandidateMasked(
   return i;
 }
 
-function digestEquals(strong: Uint8Array, at: number, digest: Uint8Array, len: number): boolean {
-  for (let i = 0; i < len; i++) if (strong[at + i] !== digest[i]) return false;
-  return true;
-}
 
 /**
  * At most this many strong digests are computed for the windows that start within any
@@ -345,7 +342,7 @@ function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array,
   const digest = hash.digest(buf.subarray(i, i + t.blockSize));
   const sl = t.strongLength;
   for (let k = e - 1; k >= 0; k = t.sameWeakNext[k]) {
-    if (digestEquals(t.strong, k * sl, digest, sl)) {
+    if (equalBytes(t.strong, k * sl, digest, 0, sl)) {
       c.strongHits++;
       return k;
     }
@@ -379,7 +376,7 @@ function lookupEvery(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array
   const digest = hash.digest(buf.subarray(i, i + t.blockSize));
   const sl = t.strongLength;
   for (let k = e - 1; k >= 0; k = t.sameWeakNext[k]) {
-    if (digestEquals(t.strong, k * sl, digest, sl)) {
+    if (equalBytes(t.strong, k * sl, digest, 0, sl)) {
       c.strongHits++;
       h.push(pos, w);
       return k;
@@ -398,7 +395,7 @@ export function isShortBlockAt(t: ScanTables, hash: StrongHash, buf: Uint8Array,
   c.weakHits++;
   c.digests++;
   const digest = hash.digest(buf.subarray(i, i + S));
-  if (!digestEquals(t.strong, (t.blockCount - 1) * t.strongLength, digest, t.strongLength)) return false;
+  if (!equalBytes(t.strong, (t.blockCount - 1) * t.strongLength, digest, 0, t.strongLength)) return false;
   c.strongHits++;
   return true;
 }

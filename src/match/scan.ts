@@ -135,19 +135,10 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
       matches.sortByPosition();
       blockOffsets = assignBlocks(matches, lookup);
     }
-    let matchedBlocks = 0;
-    let matchedBytes = 0;
-    for (let k = 0; k < index.blockCount; k++) {
-      if (blockOffsets[k] < 0) continue;
-      matchedBlocks++;
-      matchedBytes += blockLength(index, k);
-    }
     const stats: ScanStats = {
       ...counters,
       localSize,
-      matchedBlocks,
-      matchedBytes,
-      fetchBytes: index.fileSize - matchedBytes,
+      ...matchedTotals(index, blockOffsets),
       threads: pool ? 1 + Math.min(workers, pool.size) : 1,
       milliseconds: performance.now() - started,
     };
@@ -337,4 +328,16 @@ async function findTail(f: LocalFile, t: ScanTables, matches: MatchList): Promis
   const buf = await read(0, f.size);
   const at = search(buf, 0, 0, f.size - Sh, Sh);
   if (at >= 0) matches.push(at, tail);
+}
+
+/** How many blocks (and bytes of the reference) `blockOffsets` finds, and how many bytes remain to fetch. */
+export function matchedTotals(index: BlockIndex, blockOffsets: Float64Array): Pick<ScanStats, 'matchedBlocks' | 'matchedBytes' | 'fetchBytes'> {
+  let matchedBlocks = 0;
+  let matchedBytes = 0;
+  for (let k = 0; k < index.blockCount; k++) {
+    if (blockOffsets[k] < 0) continue;
+    matchedBlocks++;
+    matchedBytes += blockLength(index, k);
+  }
+  return { matchedBlocks, matchedBytes, fetchBytes: index.fileSize - matchedBytes };
 }

@@ -1,9 +1,9 @@
-import { checkIndex, type BlockIndex, blockLength } from '../index/block-index.js';
+import { checkIndex, type BlockIndex } from '../index/block-index.js';
 import { ArgumentError } from '../errors/errors.js';
 import { buildLookup } from '../index/lookup.js';
 import { WorkerPool } from '../parallel/pool.js';
 import { addCounters, newCounters } from './match-list.js';
-import { type ScanOptions, type ScanResult, type ScanStats, scanFile } from './scan.js';
+import { matchedTotals, type ScanOptions, type ScanResult, type ScanStats, scanFile } from './scan.js';
 
 /** Where the local files (seeds) hold each reference block. */
 export interface BlockLocations {
@@ -80,19 +80,10 @@ function mergeLocations(index: BlockIndex, found: Float64Array[]): { blockOffset
 function sumStats(index: BlockIndex, blockOffsets: Float64Array, results: ScanResult[], ms: number): ScanStats {
   const counters = newCounters();
   for (const r of results) addCounters(counters, r.stats);
-  let matchedBlocks = 0;
-  let matchedBytes = 0;
-  for (let k = 0; k < index.blockCount; k++) {
-    if (blockOffsets[k] < 0) continue;
-    matchedBlocks++;
-    matchedBytes += blockLength(index, k);
-  }
   return {
     ...counters,
     localSize: results.reduce((n, r) => n + r.stats.localSize, 0),
-    matchedBlocks,
-    matchedBytes,
-    fetchBytes: index.fileSize - matchedBytes,
+    ...matchedTotals(index, blockOffsets),
     threads: Math.max(...results.map((r) => r.stats.threads)),
     milliseconds: ms,
   };
