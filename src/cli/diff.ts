@@ -41,6 +41,7 @@ export function diffCommand(out: Output): Command {
           weakHits: s.weakHits,
           weakHitRate: s.comparisons ? s.weakHits / s.comparisons : 0,
           strongHits: s.strongHits,
+          digests: s.digests,
           weakErrorRate: s.weakHits ? (s.weakHits - s.strongHits) / s.weakHits : 0,
           threads: s.threads,
           milliseconds: millis(s.milliseconds),
@@ -56,6 +57,7 @@ export function diffCommand(out: Output): Command {
           ['Weak hits', count(s.weakHits)],
           ['Weak hit rate', `${s.comparisons ? ((100 * s.weakHits) / s.comparisons).toFixed(4) : '0'}%`],
           ['Strong hits', count(s.strongHits)],
+          ['Strong hashes', count(s.digests)],
           // go-sync's "weak hash error rate": weak hits whose strong hash then differed.
           ['Weak error rate', `${s.weakHits ? ((100 * (s.weakHits - s.strongHits)) / s.weakHits).toFixed(2) : '0.00'}%`],
           ['Threads', String(s.threads)],
