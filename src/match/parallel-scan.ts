@@ -4,7 +4,7 @@ import type { LookupTables } from '../index/lookup.js';
 import type { WorkerPool } from '../parallel/pool.js';
 import { addCounters, MatchList, type ScanCounters } from './match-list.js';
 import { scanJob } from './scan-job.js';
-import { newScanState, type ScanState, type ScanTables } from './scan-buffer.js';
+import { memorySpan, newScanState, type ScanState, type ScanTables } from './scan-buffer.js';
 import { type AbortFlag, checkAbort, scanFileRange } from './scan-range.js';
 
 interface ChunkResult {
@@ -82,15 +82,15 @@ export interface StitchContext {
   abort: AbortFlag;
 }
 
-/** Whether `a` and `b` hashed the same windows at offsets in (q − L, q). */
-function sameRecent(a: MatchList, b: MatchList, q: number, L: number): boolean {
+/** Whether `a` and `b` hashed the same windows at offsets in (q − span, q). */
+function sameRecent(a: MatchList, b: MatchList, q: number, span: number): boolean {
   let i = a.length;
   let j = b.length;
   while (i > 0 && a.pos[i - 1] >= q) i--;
   while (j > 0 && b.pos[j - 1] >= q) j--;
   for (;;) {
-    const inA = i > 0 && a.pos[i - 1] > q - L;
-    const inB = j > 0 && b.pos[j - 1] > q - L;
+    const inA = i > 0 && a.pos[i - 1] > q - span;
+    const inB = j > 0 && b.pos[j - 1] > q - span;
     if (!inA || !inB) return inA === inB;
     if (a.pos[i - 1] !== b.pos[j - 1] || a.block[i - 1] !== b.block[j - 1]) return false;
     i--;
@@ -128,7 +128,7 @@ async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> 
       let last = j - 1;
       while (last >= 0 && m.block[last] === tail) last--;
       const target = last >= 0 ? m.pos[last] + L : -1;
-      if (target <= q && sameRecent(state.hashed, chunk.hashed, q, L)) break;
+      if (target <= q && sameRecent(state.hashed, chunk.hashed, q, memorySpan(tables))) break;
       const to = Math.min(Math.max(target, q + span), chunk.to);
       q = await scanFileRange(ctx.fh, ctx.localPath, ctx.localSize, tables, ctx.hash, q, to, matches, ctx.counters, undefined, undefined, state, ctx.abort);
       if (q >= chunk.to) break;

@@ -258,8 +258,10 @@ export const HASH_LIMIT = 4;
  * agrees with this one once both have examined the same offsets for a block (see parallel-scan.ts).
  */
 export interface ScanState {
-  /** Hashed windows in offset order: `pos` the file offset, `block` the masked weak sum. */
+  /** Hashed windows that matched nothing, in offset order: `pos` the file offset, `block` the window's class (see windowClass). */
   readonly hashed: MatchList;
+  /** In the second look (which does not jump past matches): the windows that matched, the same way. */
+  readonly matched: MatchList;
   /**
    * For the pair check ({@link LookupTables.pairs}): the rolling sum (a, b) of the window one
    * block after offset `nextAt` of buffer `nextBuf`, carried forward from one weak hit to the
@@ -273,9 +275,29 @@ export interface ScanState {
   runEnd: number;
 }
 
+/**
+ * How far back a scan remembers the windows it hashed: one offset more than a block, so that in
+ * data whose period divides the block size the windows hashed move on to other phases from one
+ * block of offsets to the next, instead of hashing the same phases for ever (and missing a block
+ * that starts at another phase).
+ */
+export function memorySpan(t: Pick<ScanTables, 'blockSize'>): number {
+  return t.blockSize + 1;
+}
+
+/**
+ * What tells windows with one weak sum apart cheaply: the weak sum mixed with the window's first
+ * four bytes. Windows of a constant region are one class (hashed once a block); the phases of a
+ * periodic one whose weak sums collide are not, so the phase that holds a block gets its turn.
+ */
+function windowClass(w: number, buf: Uint8Array, i: number, L: number): number {
+  const head = L >= 4 ? buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24) : buf[i];
+  return w ^ Math.imul(head, 0x85ebca6b);
+}
+
 /** A fresh {@link ScanState}. */
 export function newScanState(): ScanState {
-  return { hashed: new MatchList(16), nextBuf: undefined, nextAt: 0, nextA: 0, nextB: 0, runEnd: -1 };
+  return { hashed: new MatchList(16), matched: new MatchList(16), nextBuf: undefined, nextAt: 0, nextA: 0, nextB: 0, runEnd: -1 };
 }
 
 /**
@@ -331,10 +353,11 @@ function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array,
   c.weakHits++;
   if (!pairPossible(t, w, buf, i, pos, st)) return -1;
   const h = st.hashed;
-  const since = pos - t.blockSize;
+  const since = pos - memorySpan(t);
+  const cls = windowClass(w, buf, i, t.blockSize);
   let recent = 0;
   for (let j = h.length - 1; j >= 0 && h.pos[j] > since; j--) {
-    if (h.block[j] === w) return -1;
+    if (h.block[j] === cls) return -1;
     recent++;
   }
   if (recent >= HASH_LIMIT) return -1;
@@ -347,7 +370,7 @@ function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array,
       return k;
     }
   }
-  h.push(pos, w);
+  h.push(pos, cls);
   return -1;
 }
 
@@ -365,12 +388,17 @@ function lookupEvery(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array
   c.weakHits++;
   if (!pairPossible(t, w, buf, i, pos, st)) return -1;
   const h = st.hashed;
-  const since = pos - t.blockSize;
+  const since = pos - memorySpan(t);
+  const cls = windowClass(w, buf, i, t.blockSize);
   let recent = 0;
   for (let j = h.length - 1; j >= 0 && h.pos[j] > since; j--) {
-    if (h.block[j] === w) return -1;
+    if (h.block[j] === cls) return -1;
     recent++;
   }
+  // A window like one that matched lately is that block again: not hashed. Matches do not count
+  // against the limit, which is for hashes that found nothing (overlapping repeats match densely).
+  const m = st.matched;
+  for (let j = m.length - 1; j >= 0 && m.pos[j] > since; j--) if (m.block[j] === cls) return -1;
   if (recent >= HASH_LIMIT) return -1;
   c.digests++;
   const digest = hash.digest(buf.subarray(i, i + t.blockSize));
@@ -378,11 +406,11 @@ function lookupEvery(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array
   for (let k = e - 1; k >= 0; k = t.sameWeakNext[k]) {
     if (equalBytes(t.strong, k * sl, digest, 0, sl)) {
       c.strongHits++;
-      h.push(pos, w);
+      m.push(pos, cls);
       return k;
     }
   }
-  h.push(pos, w);
+  h.push(pos, cls);
   return -1;
 }
 
