@@ -57,7 +57,7 @@ const cases: [what: string, bytes: Buffer, reason: RegExp][] = [
   ['a non-numeric Blocksize', variant(replace('Blocksize', '2k')), /Blocksize "2k" is not a whole number/],
   ['a Blocksize not a power of two', variant(replace('Blocksize', '3000')), /Blocksize 3000 is not a power of two/],
   ['a Blocksize of 0', variant(replace('Blocksize', '0')), /Blocksize 0 is not a power of two/],
-  ['a Blocksize deltasync does not take', variant(replace('Blocksize', '256')), /Blocksize 256 is out of the range deltasync works with \(512 to 16777216 bytes\)/],
+  ['a Blocksize deltasync does not take', variant(replace('Blocksize', '32')), /Blocksize 32 is out of the range deltasync works with \(64 to 16777216 bytes\)/],
   ['a line of 1100 bytes', variant(replace('URL', 'http://x/' + 'a'.repeat(1100))), /line 7 is longer than 1023 bytes/],
   ['a header with no end', Buffer.from(lines.join('\n') + '\n'), /truncated control file: it ends inside the header/],
   ['Z-URL', variant(insert('Z-URL: x.gz')), /^\S+: Z-URL: compressed content/],
