@@ -53,7 +53,7 @@ export function buildCommand(out: Output): Command {
         throw new InvalidArgumentError(`zsync block sizes are powers of two (${flags.blockSize} is not).`);
       }
       const output = flags.output ?? `${file}.${format === 'zsync' ? 'zsync' : 'gosync'}`;
-      checkOutputName(output);
+      await checkOutputName(output);
       if (await sameFile(file, output)) throw new InvalidArgumentError(`the index ${output} would overwrite the file it describes.`);
       const [{ buildIndex }, { writeIndexFile }] = await Promise.all([import('../index/build.js'), import('../format/index-file.js')]);
       const started = performance.now();

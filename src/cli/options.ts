@@ -1,4 +1,5 @@
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
 import { BLOCK_SIZE_RANGE, blockSizeProblem } from '../index/block-index.js';
@@ -20,9 +21,25 @@ export function blockSizeArg(value: string): number {
   return n;
 }
 
-/** Refuses `-` as an output: the result goes to a file, renamed into place when complete. */
-export function checkOutputName(output: string): void {
+/** The longest file name most file systems take, in bytes (what NAME_MAX is on Linux). */
+const NAME_MAX = 255;
+
+/**
+ * Checks an output path before any work, so that a long build or scan does not end in a raw
+ * file-system error: not `-` or empty (the result goes to a file, renamed into place when
+ * complete), a name the file system can hold, in a folder that exists.
+ */
+export async function checkOutputName(output: string): Promise<void> {
+  if (output === '') throw new InvalidArgumentError('the output name is empty.');
   if (output === '-') throw new InvalidArgumentError("the output is written to a file, not to standard output: name a file ('./-' for one called -).");
+  const name = basename(output);
+  if (Buffer.byteLength(name) > NAME_MAX) {
+    throw new InvalidArgumentError(`the output name is ${Buffer.byteLength(name)} bytes long; file systems take at most ${NAME_MAX}.`);
+  }
+  const folder = dirname(output);
+  const st = await stat(folder).catch(() => undefined);
+  if (!st) throw new InvalidArgumentError(`the output folder ${folder} does not exist.`);
+  if (!st.isDirectory()) throw new InvalidArgumentError(`the output's folder ${folder} is not a folder.`);
 }
 
 /** Whether two paths name the same file (after following links; a path that does not exist is compared as given). */
@@ -32,9 +49,8 @@ export async function sameFile(a: string, b: string): Promise<boolean> {
 }
 
 function threadsArg(value: string): number {
-  const n = wholeNumber(value);
-  if (n < 1 || n > 256) throw new InvalidArgumentError('must be from 1 to 256.');
-  return n;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256) throw new InvalidArgumentError('must be a whole number from 1 to 256.');
+  return Number(value);
 }
 
 /** Adds `--threads` to a command. */

@@ -53,7 +53,7 @@ export function patchCommand(out: Output): Command {
         throw new InvalidArgumentError(`two outputs given: '${positional}' and -o '${flags.output}'.`);
       }
       const output = flags.output ?? positional ?? local;
-      checkOutputName(output);
+      await checkOutputName(output);
       if (await sameFile(indexArg, output)) throw new InvalidArgumentError(`the output ${output} would overwrite the index ${indexArg} in use.`);
       if (flags.connections < 1 || flags.connections > 256) throw new InvalidArgumentError('--connections must be from 1 to 256.');
       const [{ loadIndex, referenceLocations, sourceAt }, { patchFile }] = await Promise.all([

@@ -36,6 +36,9 @@ function urlBytes(url: string): Uint8Array {
   return out;
 }
 
+/** Longest hash name a reader takes (the ones in use are a few bytes). */
+const MAX_NAME = 32;
+
 /** Longest reference URL the format holds, in UTF-8 bytes. */
 const MAX_URL_BYTES = 0xffff;
 
@@ -56,9 +59,16 @@ export const deltasyncCodec: IndexCodec = {
     const fileSize = r.size64('file size');
     const blockSize = r.u32('block size');
     const headerEnd = r.u32('header length');
-    const strongHash = r.ascii(r.u8('block hash name length'), 'block hash name');
+    const nameOf = (what: string) => {
+      const n = r.u8(`${what} length`);
+      if (n > MAX_NAME) throw bad(`${what} length ${n} is out of range (0 to ${MAX_NAME} bytes)`);
+      const name = r.ascii(n, what);
+      if (!/^[a-z0-9-]*$/i.test(name)) throw bad(`${what} ${JSON.stringify(name)} is not a hash name`);
+      return name;
+    };
+    const strongHash = nameOf('block hash name');
     const strongLength = r.u8('block digest length');
-    const fileHashName = r.ascii(r.u8('file hash name length'), 'file hash name');
+    const fileHashName = nameOf('file hash name');
     // A copy: Buffer.prototype.slice would share memory with the file's bytes.
     const fileDigest = new Uint8Array(r.bytesOf(r.u8('file digest length'), 'file digest'));
     const url = minor >= 1 ? new TextDecoder().decode(r.bytesOf(r.u16('reference URL length'), 'reference URL')) : '';

@@ -122,7 +122,9 @@ test('an output folder that cannot be written', async () => {
   await chmod(t.path('locked'), 0o555);
   const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref'), '-o', t.path('locked/out')], { obeyPermissions: true });
   assertFailure(r, /locked\/out: permission denied/);
-  assertFailure(await cli(['build', t.path('ref'), '-o', t.path('no/such/dir/x.gosync')]), /no\/such\/dir\/x\.gosync: no such file or directory/);
+  const missing = await cli(['build', t.path('ref'), '-o', t.path('no/such/dir/x.gosync')]);
+  assert.equal(missing.code, 2, 'a folder that does not exist is wrong usage, found before the build');
+  assert.match(missing.stderr, /the output folder .*no\/such\/dir does not exist/);
 });
 
 test('a reference that cannot be read is reported before the scan, even when every block is local', async () => {
