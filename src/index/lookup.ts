@@ -55,8 +55,9 @@ export interface LookupTables
   /** The prefilter bitset. */
   readonly bits: Int32Array;
   /**
-   * `32 - log2(word count)`: weak sum w passes the prefilter when, with `h = imul(w, GOLDEN)`,
-   * word `h >>> bitsShift` has both bits of `prefilterMask(h)` set.
+   * `32 - log2(word count)`: weak sum w passes the prefilter when, with `h = imul(w, GOLDEN)`
+   * (`imul(prefilterKey(w), GOLDEN)` when masked), word `h >>> bitsShift` has both bits of
+   * `prefilterMask(h)` set.
    */
   readonly bitsShift: number;
   /** Open-addressing table: 1 + the first distinct block with a weak sum, 0 for empty. */
@@ -70,18 +71,31 @@ export interface LookupTables
   /** Length of the last block when it is short, else 0. */
   readonly shortLength: number;
   /**
-   * With `matchRun` 2: a Bloom filter (one bit) of the pairs of weak sums of consecutive blocks,
-   * `pairBit(weak[k], weak[k + 1])`; a window is strong-hashed only when the window a block
-   * later makes a pair with it, as zsync checks the next block's sum first. Empty otherwise.
+   * With `matchRun` 2: a Bloom filter of the pairs of weak sums of consecutive blocks, two bits
+   * per pair in one word as in the prefilter (`h = pairBit(weak[k], weak[k + 1])`, word
+   * `h >>> pairsShift`, bits `prefilterMask(h)`); a window is strong-hashed only when the window a
+   * block later makes a pair with it, as zsync checks the next block's sum first. One word otherwise.
    */
   readonly pairs: Int32Array;
-  /** `32 - log2(bit count of pairs)`. */
+  /** `32 - log2(word count of pairs)`. */
   readonly pairsShift: number;
+}
+
+/**
+ * What the prefilter hashes for a masked weak sum (an index with a {@link LookupTables.weakMask}):
+ * the sum with its high half folded into its low half. Unmasked sums are hashed as they are.
+ */
+export function prefilterKey(w: number): number {
+  return w ^ (w >>> 16);
 }
 
 /** The bit of {@link LookupTables.pairs} for consecutive (masked) weak sums `w`, `next`. */
 export function pairBit(w: number, next: number): number {
-  return Math.imul(w ^ Math.imul(next, 0x85ebca6b), GOLDEN);
+  // Folded so that sums whose low half is masked away (zsync keeps 2 of their 4 bytes) still
+  // spread over every bit of the result.
+  let x = w ^ Math.imul(next ^ (next >>> 16), 0x85ebca6b);
+  x ^= x >>> 16;
+  return Math.imul(x, GOLDEN);
 }
 
 function log2Ceil(n: number): number {
@@ -129,6 +143,9 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
     }
     const w = weak[k];
     const h = Math.imul(w, GOLDEN);
+    // The prefilter's key: with a mask the weak sum's low half may be all zero, and the two bits a
+    // key sets come from the low bits of the product: fold the high half in (see prefilterKey).
+    const hp = weakMask === -1 ? h : Math.imul(prefilterKey(w), GOLDEN);
     let s = h >>> (32 - slotsLog2);
     let head = -1;
     while (slots[s] !== 0) {
@@ -141,7 +158,7 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
     if (head < 0) {
       slots[s] = k + 1;
       groupOf[k] = k;
-      bits[h >>> (32 - wordsLog2)] |= prefilterMask(h);
+      bits[hp >>> (32 - wordsLog2)] |= prefilterMask(hp);
       continue;
     }
     let last = head;
@@ -163,15 +180,17 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
   }
   if (shortLength) groupOf[n - 1] = n - 1;
 
-  // Pairs of consecutive blocks, for indexes whose blocks match only two at a time: about 64 bits
-  // per pair, so that few windows with a false weak hit pass.
+  // Pairs of consecutive blocks, for indexes whose blocks match only two at a time: two bits per
+  // pair in one 32-bit word, about 256 bits per pair. zsync keeps 16-bit weak sums for large files,
+  // where nearly every offset hits some block's sum: this filter is then what keeps the strong
+  // hashes (and their bound) for the windows that can be a block (1 in ~16,000 false passes).
   const matchRun = matchRunOf(index);
-  const pairsLog2 = matchRun > 1 ? Math.min(28, Math.max(10, log2Ceil(n * 64))) : 5;
-  const pairs = sharedArray(Int32Array, 1 << (pairsLog2 - 5));
+  const pairsLog2 = matchRun > 1 ? Math.min(23, Math.max(5, log2Ceil(n * 8))) : 0;
+  const pairs = sharedArray(Int32Array, 1 << pairsLog2);
   if (matchRun > 1) {
     for (let k = 0; k + 1 < n; k++) {
-      const h = pairBit(weak[k], weak[k + 1]) >>> (32 - pairsLog2);
-      pairs[h >>> 5] |= 1 << (h & 31);
+      const h = pairBit(weak[k], weak[k + 1]);
+      pairs[h >>> (32 - pairsLog2)] |= prefilterMask(h);
     }
   }
 

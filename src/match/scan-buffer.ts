@@ -169,9 +169,11 @@ function rollToCandidateMasked(
   // Rolling reads the byte after the window, so the last window is examined without rolling:
   // a read past the end of `buf` would deoptimise the loop.
   const last = stop - 1;
-  // The prefilter test is prefilterMask (index/lookup.ts) written out: a call here would cost.
+  // The prefilter test is prefilterMask(imul(prefilterKey(w), GOLDEN)) (index/lookup.ts) written
+  // out: a call here would cost.
   let h = 0;
   let m = 0;
+  let x = 0;
   found: {
     // Byte steps run up to `until`: first to a 4-aligned offset (when words are used), at the
     // end up to `stop`. One loop serves both, so V8 has its type feedback whenever it optimises
@@ -179,7 +181,8 @@ function rollToCandidateMasked(
     let until = words ? Math.min(last, i + ((4 - (i & 3)) & 3)) : stop;
     for (;;) {
       for (; i < until; i++) {
-        h = Math.imul(((a & 0xffff) | (b << 16)) & wm, MIX);
+        x = ((a & 0xffff) | (b << 16)) & wm;
+        h = Math.imul(x ^ (x >>> 16), MIX);
         m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
         if ((bits[h >>> shift] & m) === m) break found;
         if (i === last) {
@@ -195,13 +198,15 @@ function rollToCandidateMasked(
       for (; i + 4 <= last; i += 4) {
         const wo = words[i >>> 2];
         const wi = words[(i >>> 2) + lw];
-        h = Math.imul(((a & 0xffff) | (b << 16)) & wm, MIX);
+        x = ((a & 0xffff) | (b << 16)) & wm;
+        h = Math.imul(x ^ (x >>> 16), MIX);
         m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
         if ((bits[h >>> shift] & m) === m) break found;
         let o = wo & 255;
         a = (a - o + (wi & 255)) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
-        h = Math.imul(((a & 0xffff) | (b << 16)) & wm, MIX);
+        x = ((a & 0xffff) | (b << 16)) & wm;
+        h = Math.imul(x ^ (x >>> 16), MIX);
         m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
         if ((bits[h >>> shift] & m) === m) {
           i += 1;
@@ -210,7 +215,8 @@ function rollToCandidateMasked(
         o = (wo >>> 8) & 255;
         a = (a - o + ((wi >>> 8) & 255)) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
-        h = Math.imul(((a & 0xffff) | (b << 16)) & wm, MIX);
+        x = ((a & 0xffff) | (b << 16)) & wm;
+        h = Math.imul(x ^ (x >>> 16), MIX);
         m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
         if ((bits[h >>> shift] & m) === m) {
           i += 2;
@@ -219,7 +225,8 @@ function rollToCandidateMasked(
         o = (wo >>> 16) & 255;
         a = (a - o + ((wi >>> 16) & 255)) | 0;
         b = (b - Math.imul(Lm, o) + a) | 0;
-        h = Math.imul(((a & 0xffff) | (b << 16)) & wm, MIX);
+        x = ((a & 0xffff) | (b << 16)) & wm;
+        h = Math.imul(x ^ (x >>> 16), MIX);
         m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
         if ((bits[h >>> shift] & m) === m) {
           i += 3;
@@ -331,8 +338,9 @@ function pairPossible(t: ScanTables, w: number, buf: Uint8Array, i: number, pos:
   st.nextA = a;
   st.nextB = b;
   const next = ((a & 0xffff) | (b << 16)) & t.weakMask;
-  const h = pairBit(w, next) >>> t.pairsShift;
-  return (t.pairs[h >>> 5] & (1 << (h & 31))) !== 0;
+  const h = pairBit(w, next);
+  const m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
+  return (t.pairs[h >>> t.pairsShift] & m) === m;
 }
 
 /**
@@ -527,7 +535,7 @@ export function scanEveryOffset(
   for (;;) {
     c.comparisons++;
     const w = ((a & 0xffff) | (b << 16)) & wm;
-    const h = Math.imul(w, MIX);
+    const h = Math.imul(wm === -1 ? w : w ^ (w >>> 16), MIX);
     const m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
     if ((bits[h >>> shift] & m) === m) {
       const k = lookupEvery(t, hash, w, buf, i, i + base, c, st);
