@@ -100,6 +100,7 @@ export function patchCommand(out: Output): Command {
             scan: s.scan && { ...s.scan, milliseconds: millis(s.scan.milliseconds) },
             http: http ?? null,
             milliseconds: millis(s.milliseconds),
+            phases: Object.fromEntries(Object.entries(s.phases).map(([k, v]) => [k, millis(v)])),
             mbPerSecond: mbPerSecond(s.fileSize, s.milliseconds),
           },
           `Reused ${bytes(s.reusedBytes)} (${percent(s.reusedBytes, s.fileSize)}) from ${seeds.length > 1 ? `${plural(seeds.length, 'local file')}` : local}, ` +

@@ -79,6 +79,8 @@ export interface PatchStats {
   scan?: ScanStats;
   /** Wall-clock time, scan included. */
   milliseconds: number;
+  /** Wall-clock time per phase: preparing the source, the scan, copying and fetching (with their checks), and the final sync and rename. */
+  phases: { prepare: number; scan: number; transfer: number; commit: number };
 }
 
 /** Bytes of copies read (and checked) at a time: 4 MiB in whole blocks, at least one block. */
@@ -178,6 +180,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const started = performance.now();
   // Before any work: a source that cannot be read fails now, not after a long scan.
   const ordered = await firstWorkingSource(sources, { size: index.fileSize, signal });
+  const prepared = performance.now();
   let scanStats: ScanStats | undefined;
   let plan = options.plan;
   // When this patch scans, the scan has checked every block it found against the index: the
@@ -197,6 +200,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const hash = await loadStrongHash(index.strongHash);
   const fileHasher = index.fileHash ? await (await loadStrongHash(index.fileHash.algorithm)).create() : undefined;
   const fetches = plan.spans.filter((s) => s.kind === 'fetch');
+  const scanDone = performance.now();
   // A new output takes the local file's permission bits (an existing one keeps its own).
   const localMode = await stat(seeds[0]).then((st) => st.mode & 0o7777, () => undefined);
   if (options.partial !== undefined) checkPath('partial', options.partial);
@@ -261,8 +265,10 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     await copies?.close(); // first: workers left running would keep the process alive
     for (const fh of seedFiles) await fh?.close();
   }
+  const transferred = performance.now();
   await out.commit();
   if (options.partial !== undefined) await unlink(options.partial).catch(() => {});
+  const committed = performance.now();
   progress.end(index.fileSize);
   return {
     fileSize: index.fileSize,
@@ -273,7 +279,8 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     refetchedRanges: fetcher.refetchedRanges,
     source: ordered[0].name,
     scan: scanStats,
-    milliseconds: performance.now() - started,
+    milliseconds: committed - started,
+    phases: { prepare: prepared - started, scan: scanDone - prepared, transfer: transferred - scanDone, commit: committed - transferred },
   };
 }
 

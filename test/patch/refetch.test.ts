@@ -82,3 +82,10 @@ test('a first source that cannot be prepared is passed over for the next; with n
   const down2 = scriptedSource('down2', ref, undefined, new Error('down2: connection refused'));
   await assert.rejects(patchFile({ local, index, source: [down2, scriptedSource('x', ref, undefined, new Error('x: 404'))], output: t.path('out7') }), /down2: connection refused/);
 });
+
+test('a patch reports its time per phase, adding up to the whole', async () => {
+  const stats = await patchFile({ local, index, source: scriptedSource('timed', ref), output: t.path('out-timed') });
+  const { prepare, scan, transfer, commit } = stats.phases;
+  for (const v of [prepare, scan, transfer, commit]) assert.ok(v >= 0);
+  assert.ok(Math.abs(prepare + scan + transfer + commit - stats.milliseconds) < 1, JSON.stringify(stats.phases));
+});
