@@ -66,6 +66,15 @@ export interface LookupTables
   readonly slotsShift: number;
   /** Next distinct block with the same weak sum, -1 at the end of the chain. */
   readonly sameWeakNext: Int32Array;
+  /**
+   * Open-addressing table from a weak sum and the first bytes of a strong digest to the distinct
+   * block with both (1 + block, 0 for empty; keyed by {@link digestKey}): a digest computed at
+   * a weak hit finds its block in a probe or two, however many blocks share the weak sum (a
+   * crafted index of 32,768 blocks with one sum walked a 32,768-long chain per digest).
+   */
+  readonly digestSlots: Int32Array;
+  /** `32 - log2(size of digestSlots)`. */
+  readonly digestShift: number;
   /** For every block, the first block with the same content. */
   readonly groupOf: Int32Array;
   /** Length of the last block when it is short, else 0. */
@@ -87,6 +96,13 @@ export interface LookupTables
  */
 export function prefilterKey(w: number): number {
   return w ^ (w >>> 16);
+}
+
+/** The key of {@link LookupTables.digestSlots}: weak sum `w` mixed with the first (up to four) bytes of a digest. */
+export function digestKey(w: number, digest: Uint8Array, at: number, length: number): number {
+  let x = 0;
+  for (let i = 0; i < 4 && i < length; i++) x |= digest[at + i] << (8 * i);
+  return Math.imul(w ^ Math.imul(x, 0x85ebca6b), GOLDEN);
 }
 
 /** The bit of {@link LookupTables.pairs} for consecutive (masked) weak sums `w`, `next`. */
@@ -135,6 +151,23 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
   const slotMask = (1 << slotsLog2) - 1;
   const sameWeakNext = sharedArray(Int32Array, n).fill(-1);
   const groupOf = sharedArray(Int32Array, n);
+  const digestLog2 = Math.min(30, Math.max(4, log2Ceil(fullCount * 2)));
+  const digestSlots = sharedArray(Int32Array, 1 << digestLog2);
+  const digestMask = (1 << digestLog2) - 1;
+  /** The last block of each weak-sum chain, by its head. */
+  const chainEnd = new Int32Array(n);
+  const findDigest = (k: number) => {
+    let d = digestKey(weak[k], strong, k * sl, sl) >>> (32 - digestLog2);
+    for (let e = digestSlots[d]; e !== 0; d = (d + 1) & digestMask, e = digestSlots[d]) {
+      if (weak[e - 1] === weak[k] && sameStrong(strong, sl, e - 1, k)) return e - 1;
+    }
+    return -1;
+  };
+  const addDigest = (k: number) => {
+    let d = digestKey(weak[k], strong, k * sl, sl) >>> (32 - digestLog2);
+    while (digestSlots[d] !== 0) d = (d + 1) & digestMask;
+    digestSlots[d] = k + 1;
+  };
 
   for (let k = 0; k < fullCount; k++) {
     if (include && include[k] === 0) {
@@ -158,24 +191,23 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
     if (head < 0) {
       slots[s] = k + 1;
       groupOf[k] = k;
+      chainEnd[k] = k;
+      addDigest(k);
       bits[hp >>> (32 - wordsLog2)] |= prefilterMask(hp);
       continue;
     }
-    let last = head;
-    let rep = -1;
-    for (let c = head; c >= 0; c = sameWeakNext[c]) {
-      if (sameStrong(strong, sl, c, k)) {
-        rep = c;
-        break;
-      }
-      last = c;
-    }
+    // A block with the same content already in: found through the digest table, in a probe or
+    // two however long the chain of blocks sharing this weak sum (walking it made a crafted index
+    // of 32,768 blocks with one weak sum cost half a billion comparisons to load).
+    const rep = findDigest(k);
     // (A zero-padded last block equal to a full block joins its group; the scanner records its
     // finds past the end of a local file under the last block itself, which no full block uses.)
     if (rep >= 0) groupOf[k] = rep;
     else {
       groupOf[k] = k;
-      sameWeakNext[last] = k;
+      sameWeakNext[chainEnd[head]] = k;
+      chainEnd[head] = k;
+      addDigest(k);
     }
   }
   if (shortLength) groupOf[n - 1] = n - 1;
@@ -210,6 +242,8 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
     slots,
     slotsShift: 32 - slotsLog2,
     sameWeakNext,
+    digestSlots,
+    digestShift: 32 - digestLog2,
     groupOf,
     shortLength,
     pairs,

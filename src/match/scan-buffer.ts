@@ -1,6 +1,6 @@
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { weakParts } from '../checksum/rolling.js';
-import { GOLDEN, type LookupTables, pairBit } from '../index/lookup.js';
+import { digestKey, GOLDEN, type LookupTables, pairBit } from '../index/lookup.js';
 import { equalBytes } from '../util/bytes.js';
 import { LITTLE_ENDIAN } from '../util/endian.js';
 import { MatchList, type ScanCounters } from './match-list.js';
@@ -33,6 +33,8 @@ export function scanTables(t: LookupTables): ScanTables {
     slots: t.slots,
     slotsShift: t.slotsShift,
     sameWeakNext: t.sameWeakNext,
+    digestSlots: t.digestSlots,
+    digestShift: t.digestShift,
     groupOf: t.groupOf,
     shortLength: t.shortLength,
     pairs: t.pairs,
@@ -280,6 +282,17 @@ export interface ScanState {
   nextB: number;
   /** File offset just past the last match: a window there continues a run, and needs no pair check. */
   runEnd: number;
+  /** The weak sum and class of windows ruled out by the class rule up to offset `skipUntil` (exclusive). */
+  skipW: number;
+  skipCls: number;
+  skipUntil: number;
+}
+
+/** Records that windows of weak sum `w` and class `cls` are ruled out until offset `until`. */
+function noteRuledOut(st: ScanState, w: number, cls: number, until: number): void {
+  st.skipW = w;
+  st.skipCls = cls;
+  st.skipUntil = until;
 }
 
 /**
@@ -302,9 +315,24 @@ function windowClass(w: number, buf: Uint8Array, i: number, L: number): number {
   return w ^ Math.imul(head, 0x85ebca6b);
 }
 
+/** The distinct block with weak sum `w` and strong digest `digest` (its first `strongLength` bytes), or -1. */
+function blockWithDigest(t: ScanTables, w: number, digest: Uint8Array): number {
+  const sl = t.strongLength;
+  const slots = t.digestSlots;
+  const mask = slots.length - 1;
+  let s = digestKey(w, digest, 0, sl) >>> t.digestShift;
+  let e: number;
+  while ((e = slots[s]) !== 0) {
+    const k = e - 1;
+    if (t.weak[k] === w && equalBytes(t.strong, k * sl, digest, 0, sl)) return k;
+    s = (s + 1) & mask;
+  }
+  return -1;
+}
+
 /** A fresh {@link ScanState}. */
 export function newScanState(): ScanState {
-  return { hashed: new MatchList(16), matched: new MatchList(16), nextBuf: undefined, nextAt: 0, nextA: 0, nextB: 0, runEnd: -1 };
+  return { hashed: new MatchList(16), matched: new MatchList(16), nextBuf: undefined, nextAt: 0, nextA: 0, nextB: 0, runEnd: -1, skipW: 0, skipCls: 0, skipUntil: -1 };
 }
 
 /**
@@ -365,20 +393,22 @@ function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array,
   const cls = windowClass(w, buf, i, t.blockSize);
   let recent = 0;
   for (let j = h.length - 1; j >= 0 && h.pos[j] > since; j--) {
-    if (h.block[j] === cls) return -1;
+    if (h.block[j] === cls) {
+      noteRuledOut(st, w, cls, h.pos[j] + memorySpan(t));
+      return -1;
+    }
     recent++;
   }
   if (recent >= HASH_LIMIT) return -1;
   c.digests++;
   const digest = hash.digest(buf.subarray(i, i + t.blockSize));
-  const sl = t.strongLength;
-  for (let k = e - 1; k >= 0; k = t.sameWeakNext[k]) {
-    if (equalBytes(t.strong, k * sl, digest, 0, sl)) {
-      c.strongHits++;
-      return k;
-    }
+  const k = blockWithDigest(t, w, digest);
+  if (k >= 0) {
+    c.strongHits++;
+    return k;
   }
   h.push(pos, cls);
+  noteRuledOut(st, w, cls, pos + memorySpan(t));
   return -1;
 }
 
@@ -410,13 +440,11 @@ function lookupEvery(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array
   if (recent >= HASH_LIMIT) return -1;
   c.digests++;
   const digest = hash.digest(buf.subarray(i, i + t.blockSize));
-  const sl = t.strongLength;
-  for (let k = e - 1; k >= 0; k = t.sameWeakNext[k]) {
-    if (equalBytes(t.strong, k * sl, digest, 0, sl)) {
-      c.strongHits++;
-      m.push(pos, cls);
-      return k;
-    }
+  const k = blockWithDigest(t, w, digest);
+  if (k >= 0) {
+    c.strongHits++;
+    m.push(pos, cls);
+    return k;
   }
   h.push(pos, cls);
   return -1;
@@ -487,11 +515,22 @@ export function scanBuffer(
       if (i >= stop) break;
       k = lookupFull(t, hash, ((state[0] & 0xffff) | (state[1] << 16)) & wm, buf, i, i + base, c, st);
       if (k >= 0) break;
-      // A false candidate: roll past it by hand and go on.
+      // A false candidate: roll past it by hand and go on. While the windows that follow are of
+      // the class just ruled out (a constant region, a crafted index), lookupFull would rule them
+      // out too: they are passed here, counted as it would count them, without a call each.
       if (++i >= stop) break;
-      const o = buf[i - 1];
+      let o = buf[i - 1];
       state[0] = (state[0] - o + buf[i - 1 + L]) | 0;
       state[1] = (state[1] - Math.imul(L & 0xffff, o) + state[0]) | 0;
+      while (i + 1 < stop && i + base < st.skipUntil) {
+        const w = ((state[0] & 0xffff) | (state[1] << 16)) & wm;
+        if (w !== st.skipW || windowClass(w, buf, i, L) !== st.skipCls) break;
+        c.weakHits++;
+        i++;
+        o = buf[i - 1];
+        state[0] = (state[0] - o + buf[i - 1 + L]) | 0;
+        state[1] = (state[1] - Math.imul(L & 0xffff, o) + state[0]) | 0;
+      }
     }
     c.comparisons += (k >= 0 ? i + 1 : i) - start;
     if (k < 0) break;
