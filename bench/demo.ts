@@ -1,19 +1,22 @@
 /**
  * `npm start`: the whole flow on a 64 MiB reference and an older, edited copy of it, in a temp
  * folder removed at the end. Builds the index (written as ref.gosync, read back), scans the old
- * copy against it as go-sync's diff does, patches the old copy into a new file from the blocks
- * it holds plus the reference's missing ranges, and checks the result against the reference by
- * SHA-256. Exit code 1 when anything fails or the output differs.
+ * copy against it as go-sync's diff does, serves the folder over HTTP on 127.0.0.1 (the server
+ * behind `deltasync serve`), patches the old copy into a new file from the blocks it holds plus
+ * the reference's missing ranges fetched with HTTP range requests, and checks the result against
+ * the reference by SHA-256. Exit code 1 when anything fails or the output differs.
  */
 import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import {
   buildIndex,
-  fileSource,
+  httpSource,
   makePlan,
   patchFile,
   readIndexFile,
   scanFile,
+  startStaticServer,
   writeIndexFile,
 } from '../src/index.js';
 import {
@@ -118,19 +121,25 @@ async function main(): Promise<boolean> {
       ]),
     );
 
-    // 4. Patch: copy what old.bin holds, fetch the rest from the reference, verify every block.
-    const source = fileSource(refPath);
+    // 4. Patch: copy what old.bin holds, fetch the rest from the reference over HTTP (a plain
+    // static server, as a CDN or object store would be), verify every block.
+    const server = await startStaticServer({ root: dirname(refPath) });
+    const source = httpSource(`${server.url}${basename(refPath)}`);
     let patch;
+    let http;
     try {
       patch = await patchFile({ local: oldPath, index, source, output: outPath, plan });
+      http = source.stats;
     } finally {
       await source.close();
+      await server.close();
     }
-    console.log('\nPatch old.bin + missing ranges of ref.bin → out.bin');
+    console.log(`\nPatch old.bin + missing ranges of ${server.url}ref.bin → out.bin`);
     console.log(
       labelled([
         ['Reused', `${fmtCount(patch.reusedBytes)} B (${fmtBytes(patch.reusedBytes)}) copied from old.bin`],
-        ['Fetched', `${fmtCount(patch.fetchedBytes)} B (${fmtBytes(patch.fetchedBytes)}) in ${patch.fetchRegions} ranges from ref.bin`],
+        ['Fetched', `${fmtCount(patch.fetchedBytes)} B (${fmtBytes(patch.fetchedBytes)}) in ${patch.fetchRegions} ranges`],
+        ['HTTP', `${http.requests} requests for ${http.ranges} ranges, ${fmtBytes(http.wireBytes)} on the wire`],
         ['Time', `${secs(patch.milliseconds)}, ${rate(patch.fileSize, patch.milliseconds)} (copy, fetch, verify each block, write, sync)`],
       ]),
     );
