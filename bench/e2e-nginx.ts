@@ -1,20 +1,14 @@
 /**
  * nginx for the end-to-end bench: Debian's nginx in the foreground on a free port of 127.0.0.1,
- * serving a folder, with an access log in a format of our own that records, per request, the
- * bytes nginx received ($request_length: request line and headers) and sent ($bytes_sent: status
- * line, headers, body and multipart framing), so both tools' traffic is counted the same way, at
- * the server. (Like test/helpers/nginx.ts, which has no custom log; copied here so the bench does
- * not depend on the tests.)
+ * serving a folder (started by the tests' helper), with an access log in a format of our own
+ * that records, per request, the bytes nginx received ($request_length: request line and
+ * headers) and sent ($bytes_sent: status line, headers, body and multipart framing), so both
+ * tools' traffic is counted the same way, at the server.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { freePort, NGINX, stopChild, waitForPort } from '../test/helpers/nginx.js';
+import { readFileSync, statSync } from 'node:fs';
+import { NGINX, startNginx as startTestNginx } from '../test/helpers/nginx.js';
 
 export { NGINX };
-import { join } from 'node:path';
-
 
 /** One line of the access log. */
 export interface AccessRecord {
@@ -76,63 +70,12 @@ export function parseAccessLog(text: string): AccessRecord[] {
  */
 export async function startNginx(root: string, lifetimeMs: number): Promise<BenchNginx> {
   if (!NGINX) throw new Error('nginx is not installed (apt-get install nginx)');
-  const prefix = await mkdtemp(join(tmpdir(), 'deltasync-e2e-nginx-'));
-  const port = await freePort();
-  const log = join(prefix, 'access.log');
-  const conf = `
-daemon off;
-master_process off;
-worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/error.log warn;
-events { worker_connections 256; }
-http {
-  log_format wire ${FORMAT};
-  access_log ${log} wire;
-  client_body_temp_path ${prefix}/client_body;
-  proxy_temp_path ${prefix}/proxy;
-  fastcgi_temp_path ${prefix}/fastcgi;
-  uwsgi_temp_path ${prefix}/uwsgi;
-  scgi_temp_path ${prefix}/scgi;
-  default_type application/octet-stream;
-  sendfile on;
-  tcp_nodelay on;
-  keepalive_requests 100000;
-  server {
-    listen 127.0.0.1:${port};
-    root ${root};
-    location / { }
-  }
-}
-`;
-  await writeFile(join(prefix, 'nginx.conf'), conf);
-  await writeFile(log, '');
-  const child = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    timeout: lifetimeMs,
-    killSignal: 'SIGKILL',
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const close = async () => {
-    await stopChild(child);
-    await rm(prefix, { recursive: true, force: true });
-  };
-  try {
-    await waitForPort(port, 10_000, () => child.exitCode === null && child.signalCode === null);
-  } catch (err) {
-    const errors = existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '';
-    await close();
-    throw new Error(`nginx did not start: ${(err as Error).message} ${stderr}${errors}`.trim());
-  }
+  const nginx = await startTestNginx(root, lifetimeMs, { logFormat: FORMAT });
   return {
-    port,
-    url: `http://127.0.0.1:${port}/`,
-    mark: () => statSync(log).size,
-    since: (mark) => {
-      const buf = readFileSync(log);
-      return parseAccessLog(buf.subarray(mark).toString('utf8'));
-    },
-    close,
+    port: nginx.port,
+    url: nginx.url,
+    mark: () => statSync(nginx.accessLog).size,
+    since: (mark) => parseAccessLog(readFileSync(nginx.accessLog).subarray(mark).toString('utf8')),
+    close: () => nginx.close(),
   };
 }

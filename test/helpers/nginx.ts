@@ -26,6 +26,9 @@ export function skipWithoutNginx(): string | false {
 export interface Nginx {
   /** `http://127.0.0.1:port/`, serving the folder. */
   readonly url: string;
+  readonly port: number;
+  /** The access log's path. */
+  readonly accessLog: string;
   /** Its error log so far (for failure messages). */
   errorLog(): Promise<string>;
   /** Stops it (SIGTERM, then SIGKILL after a time limit) and removes its files. */
@@ -80,7 +83,7 @@ export function stopChild(child: ChildProcess, ms = 5000): Promise<void> {
  * `root`, with its own temporary prefix, config, pid and log files. It is killed after
  * `lifetimeMs` (default 120 s) if the test has not closed it.
  */
-export async function startNginx(root: string, lifetimeMs = 120_000): Promise<Nginx> {
+export async function startNginx(root: string, lifetimeMs = 120_000, options: NginxOptions = {}): Promise<Nginx> {
   if (!NGINX) throw new Error(nginxMissing());
   const prefix = await realpath(await mkdtemp(join(tmpdir(), 'deltasync-nginx-')));
   const port = await freePort();
@@ -92,7 +95,7 @@ pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log warn;
 events { worker_connections 256; }
 http {
-  access_log ${prefix}/access.log;
+  ${options.logFormat ? `log_format custom ${options.logFormat};\n  access_log ${prefix}/access.log custom;` : `access_log ${prefix}/access.log;`}
   client_body_temp_path ${prefix}/client_body;
   proxy_temp_path ${prefix}/proxy;
   fastcgi_temp_path ${prefix}/fastcgi;
@@ -100,6 +103,7 @@ http {
   scgi_temp_path ${prefix}/scgi;
   default_type application/octet-stream;
   sendfile on;
+  tcp_nodelay on;
   keepalive_requests 100000;
   server {
     listen 127.0.0.1:${port};
@@ -109,6 +113,7 @@ http {
 }
 `;
   await writeFile(join(prefix, 'nginx.conf'), conf);
+  await writeFile(join(prefix, 'access.log'), '');
   const child = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], {
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: lifetimeMs,
@@ -128,5 +133,11 @@ http {
     await close();
     throw new Error(`nginx did not start: ${(err as Error).message}${log ? `: ${log}` : ''}`);
   }
-  return { url: `http://127.0.0.1:${port}/`, errorLog, close };
+  return { url: `http://127.0.0.1:${port}/`, port, accessLog: join(prefix, 'access.log'), errorLog, close };
+}
+
+/** Options of {@link startNginx}. */
+export interface NginxOptions {
+  /** An nginx `log_format` string (quoted) for the access log; nginx's default format otherwise. */
+  logFormat?: string;
 }
