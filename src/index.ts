@@ -35,6 +35,7 @@ export {
   DeltasyncError,
   type ErrorCode,
   errorCodes,
+  type FsErrorCode,
   IndexFormatError,
   VerificationError,
 } from './errors/errors.js';

@@ -33,7 +33,7 @@ export type ErrorCode =
   | 'EWORKER';
 
 /** The file-system conditions reported under their own `node:fs` code. */
-type FsErrorCode = 'ENOENT' | 'EACCES' | 'EPERM' | 'EISDIR' | 'ENOTDIR' | 'ENOSPC' | 'EROFS' | 'EMFILE' | 'ENAMETOOLONG' | 'EEXIST' | 'EXDEV';
+export type FsErrorCode = 'ENOENT' | 'EACCES' | 'EPERM' | 'EISDIR' | 'ENOTDIR' | 'ENOSPC' | 'EROFS' | 'EMFILE' | 'ENAMETOOLONG' | 'EEXIST' | 'EXDEV';
 
 /** Every {@link ErrorCode}, for checks at run time. */
 export const errorCodes: readonly ErrorCode[] = [
