@@ -76,7 +76,7 @@ export function patchCommand(out: Output): Command {
       const partial = flags.resume ? `${output}.part` : undefined;
       const seeds = [local, ...flags.seed];
       if (partial && (await access(partial).then(() => true, () => false))) seeds.push(partial);
-      const sources = references.map((r) => sourceAt(r, http));
+      const sources = await Promise.all(references.map((r) => sourceAt(r, http)));
       try {
         const s = await patchFile({
           local: seeds,

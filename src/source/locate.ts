@@ -4,7 +4,7 @@ import { decodeIndex, MAX_INDEX_BYTES, readIndexFile } from '../format/index-fil
 import type { BlockIndex } from '../index/block-index.js';
 import type { BlockSource } from './block-source.js';
 import { fileSource } from './file-source.js';
-import { httpSource, type HttpSourceOptions } from './http-source.js';
+import type { HttpSourceOptions } from './http-source.js';
 
 /** Whether `location` is an HTTP(S) URL rather than a path. */
 export function isUrl(location: string): boolean {
@@ -23,11 +23,13 @@ export interface LocatedIndex {
  * @example
  * ```ts
  * const { index, location } = await loadIndex('https://example.org/v2.img.zsync');
- * const sources = referenceLocations(index, location).map((l) => sourceAt(l));
+ * const sources = await Promise.all(referenceLocations(index, location).map((l) => sourceAt(l)));
  * ```
  */
 export async function loadIndex(location: string, http: HttpSourceOptions = {}, signal?: AbortSignal): Promise<LocatedIndex> {
   if (!isUrl(location)) return { index: await readIndexFile(location), location };
+  // Loaded only for a URL: the HTTP client (undici) costs start-up time a local run need not pay.
+  const { httpSource } = await import('./http-source.js');
   const src = httpSource(location, http);
   try {
     const bytes = await src.readAll(MAX_INDEX_BYTES, signal);
@@ -58,7 +60,9 @@ function resolveAgainst(ref: string, base: string): string {
   return resolve(dirname(base), ref);
 }
 
-/** A block source for a path or an HTTP(S) URL. */
-export function sourceAt(location: string, http: HttpSourceOptions = {}): BlockSource {
-  return isUrl(location) ? httpSource(location, http) : fileSource(location);
+/** A block source for a path or an HTTP(S) URL (the HTTP client is loaded only for a URL). */
+export async function sourceAt(location: string, http: HttpSourceOptions = {}): Promise<BlockSource> {
+  if (!isUrl(location)) return fileSource(location);
+  const { httpSource } = await import('./http-source.js');
+  return httpSource(location, http);
 }
