@@ -8,7 +8,7 @@ import { type TempDir, tempDir } from '../helpers/temp-dir.js';
 
 let t: TempDir;
 let file: string;
-// buildIndex sums on workers from 16 MiB (PARALLEL_FROM in src/index/build.ts); the scan is told
+// buildIndex sums on a lent pool from 16 MiB (PARALLEL_FROM_POOLED in src/index/build.ts); the scan is told
 // to split smaller files with `minChunk`.
 const size = 16 * 1024 * 1024;
 before(async () => {
