@@ -105,7 +105,7 @@ function sizeText(n: number): string {
   return `${n} B`;
 }
 
-/** The block sizes deltasync takes, in words: `512 B to 16 MiB`. */
+/** The block sizes deltasync takes, in words: `64 B to 16 MiB`. */
 export const BLOCK_SIZE_RANGE = `${sizeText(MIN_BLOCK_SIZE)} to ${sizeText(MAX_BLOCK_SIZE)}`;
 
 /** Throws an {@link ArgumentError} unless `blockSize` is a whole number in the supported range. */

@@ -12,7 +12,7 @@ import { sumsJob } from './sums-job.js';
 
 /** Options of {@link buildIndex}. */
 export interface BuildOptions {
-  /** Block length in bytes, 512 B to 16 MiB. Default 8192 (go-sync's). */
+  /** Block length in bytes, 64 B to 16 MiB. Default 8192 (go-sync's). */
   blockSize?: number;
   /** Per-block strong hash. Default `md5` (go-sync's). */
   strongHash?: string;
