@@ -39,6 +39,8 @@ function validatorsOf(st: Stats): Validators {
 
 /** Waits until `res` takes more data; rejects if the client goes away first. */
 function drained(res: ServerResponse): Promise<void> {
+  // A response whose client already left never drains and has already emitted 'close'.
+  if (res.destroyed) return Promise.reject(new Error('the client closed the connection'));
   return new Promise((resolve, reject) => {
     const done = (err?: Error) => {
       res.off('drain', onDrain);
