@@ -357,6 +357,8 @@ class HttpBlockSource implements HttpSource {
         }
         while (j < jobs.length && s >= jobs[j].end) {
           buffered -= jobs[j].bytes;
+          // The caller has had every range of this job's spans: the source need not hold them.
+          for (let k = j > 0 ? jobs[j - 1].end : 0; k < jobs[j].end; k++) spans[k].buf = undefined;
           j++;
         }
         pump();
@@ -474,7 +476,11 @@ class HttpBlockSource implements HttpSource {
       });
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
         this.#stats.wireBytes += chunk.length;
-        parser.push(chunk);
+        try {
+          parser.push(chunk);
+        } catch (err) {
+          throw err instanceof DeltasyncError ? new DeltasyncError(`${url.href}: ${err.message}`, err.code) : err;
+        }
       }
       return parser.parts;
     }
