@@ -31,10 +31,19 @@ export async function loadIndex(location: string, http: HttpSourceOptions = {}, 
   // Loaded only for a URL: the HTTP client (undici) costs start-up time a local run need not pay.
   const { httpSource } = await import('./http-source.js');
   const src = httpSource(location, http);
+  // Credentials in the URL stay out of messages, and go on to a reference on the same origin.
+  const given = new URL(location);
+  const secret = given.username !== '' || given.password !== '';
+  const name = secret ? src.name : location;
   try {
     const bytes = await src.readAll(MAX_INDEX_BYTES, signal);
-    if (bytes.length === 0) throw new IndexFormatError(`${location}: empty file, not an index`);
-    return { index: decodeIndex(bytes, location), location: src.url };
+    if (bytes.length === 0) throw new IndexFormatError(`${name}: empty file, not an index`);
+    const at = new URL(src.url);
+    if (secret && at.origin === given.origin) {
+      at.username = given.username;
+      at.password = given.password;
+    }
+    return { index: decodeIndex(bytes, name), location: secret ? at.href : src.url };
   } finally {
     await src.close();
   }
