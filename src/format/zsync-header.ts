@@ -186,7 +186,7 @@ function interpret(fields: [string, string, number][], headerEnd: number, bad: B
   const length = decimal('Length', lengthText, bad);
 
   const algorithmName = single.get('Strong-Hash-Algorithm') ?? 'MD4';
-  const strong = ZSYNC_STRONG_HASHES[algorithmName];
+  const strong = Object.hasOwn(ZSYNC_STRONG_HASHES, algorithmName) ? ZSYNC_STRONG_HASHES[algorithmName] : undefined;
   if (!strong) throw bad(`Strong-Hash-Algorithm ${algorithmName} is not one of ${Object.keys(ZSYNC_STRONG_HASHES).join(', ')}`);
 
   let seqMatches = 1;
@@ -230,7 +230,8 @@ function fileHashOf(single: Map<string, string>, bad: Bad): ZsyncHeader['fileHas
   const fh = single.get('File-Hash');
   if (fh === undefined) return sha1 && { algorithm: 'sha1', digest: sha1 };
   const colon = fh.indexOf(':');
-  const alg = ZSYNC_FILE_HASHES[colon < 0 ? fh : fh.slice(0, colon)];
+  const algName = colon < 0 ? fh : fh.slice(0, colon);
+  const alg = Object.hasOwn(ZSYNC_FILE_HASHES, algName) ? ZSYNC_FILE_HASHES[algName] : undefined;
   if (colon < 0 || !alg) throw bad(`File-Hash ${JSON.stringify(fh.slice(0, 80))} is not SHA-1:<hex> or SHA-256:<hex>`);
   const digest = hexDigest(`File-Hash ${fh.slice(0, colon)}`, fh.slice(colon + 1), alg.size, bad);
   if (alg.name === 'sha1' && sha1 && Buffer.compare(sha1, digest) !== 0) {
