@@ -272,7 +272,8 @@ class HttpBlockSource implements HttpSource {
       // once (each of which would start sending the whole file).
       const advertised = /\bbytes\b/i.test(one(head.res.headers['accept-ranges']) ?? '');
       if (length !== undefined && /^\d+$/.test(length) && advertised) return Number(length);
-    } else {
+    } else if (status !== 405 && status !== 501) {
+      // HEAD refused as a method (405, 501): the one-byte GET below asks instead.
       this.#checkStatus(status, head.res.headers, head.url, 'HEAD');
     }
     const { res, url } = await this.#send('GET', { range: 'bytes=0-0' }, signal);
