@@ -575,7 +575,12 @@ class HttpBlockSource implements HttpSource {
       }
       drop(res.body);
       if (hop >= this.#opt.maxRedirects) throw new DeltasyncError(`${this.name}: more than ${this.#opt.maxRedirects} redirects`, 'EHTTP');
-      const next = new URL(location, url);
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        throw new DeltasyncError(`${url.href}: redirected to something that is not a URL: ${location}`, 'EHTTP');
+      }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
         throw new DeltasyncError(`${url.href}: redirected to a URL that is not HTTP: ${next.href}`, 'EHTTP');
       }
