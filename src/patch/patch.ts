@@ -1,5 +1,6 @@
-import { type FileHandle, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, realpath, stat, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { loadStrongHash } from '../checksum/registry.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { ArgumentError, checkPath, fsError, VerificationError } from '../errors/errors.js';
@@ -170,6 +171,14 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   seeds.forEach((s, i) => checkPath(i === 0 ? 'local' : `local[${i}]`, s));
   checkPath('output', output);
   checkIndex(index);
+  if (options.partial !== undefined) {
+    checkPath('partial', options.partial);
+    // Kept on failure by renaming over it, removed on success: it must not be the output.
+    const entry = await entryOf(options.partial);
+    if (entry === (await entryOf(output)) || entry === (await realpath(output).catch(() => undefined))) {
+      throw new ArgumentError(`partial ${options.partial} is the output ${output} itself: it must be a path of its own (such as ${output}.part)`);
+    }
+  }
   const sources = Array.isArray(options.source) ? (options.source as readonly BlockSource[]) : [options.source as BlockSource];
   if (sources.length === 0 || sources.some((s) => typeof s?.fetch !== 'function' || typeof s.prepare !== 'function')) {
     throw new ArgumentError('patch needs a block source (with prepare, fetch and close)');
@@ -203,7 +212,6 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const scanDone = performance.now();
   // A new output takes the local file's permission bits (an existing one keeps its own).
   const localMode = await stat(seeds[0]).then((st) => st.mode & 0o7777, () => undefined);
-  if (options.partial !== undefined) checkPath('partial', options.partial);
   const out = await AtomicFile.create(output, localMode, options.partial);
   const seedFiles: (FileHandle | undefined)[] = [];
   const fetcher = new VerifiedFetcher(ordered, fetches, index, hash, refetch, signal);
@@ -282,6 +290,12 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     milliseconds: committed - started,
     phases: { prepare: prepared - started, scan: scanDone - prepared, transfer: transferred - scanDone, commit: committed - transferred },
   };
+}
+
+/** The folder entry `path` names, its folder's links resolved: two spellings of one entry give the same string. */
+async function entryOf(path: string): Promise<string> {
+  const dir = dirname(resolve(path));
+  return join(await realpath(dir).catch(() => dir), basename(resolve(path)));
 }
 
 /**
