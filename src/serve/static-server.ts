@@ -1,5 +1,5 @@
-import { createReadStream, type Stats } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkPath, fsError } from '../errors/errors.js';
@@ -55,21 +55,20 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
-/** Writes bytes `r.start`…`r.end` of the file, leaving the response open (several parts may follow). */
-async function sendRange(res: ServerResponse, path: string, r: HttpRange): Promise<void> {
-  if (r.end < r.start) return;
-  const file = createReadStream(path, { start: r.start, end: r.end });
-  try {
-    for await (const chunk of file) {
-      if (!res.write(chunk)) await drained(res);
-    }
-  } finally {
-    file.destroy();
+/** Writes bytes `r.start`…`r.end` of the open file, leaving the response open (several parts may follow). */
+async function sendRange(res: ServerResponse, fh: FileHandle, r: HttpRange): Promise<void> {
+  // Read by hand: a read stream closes its descriptor when it ends, and later parts need it.
+  for (let pos = r.start; pos <= r.end; ) {
+    const n = Math.min(64 * 1024, r.end + 1 - pos);
+    const { bytesRead, buffer } = await fh.read(Buffer.allocUnsafe(n), 0, n, pos);
+    if (bytesRead === 0) return; // the file was cut short since
+    pos += bytesRead;
+    if (!res.write(buffer.subarray(0, bytesRead))) await drained(res);
   }
 }
 
-/** Answers one request for a file that exists inside the root. */
-async function sendFile(req: IncomingMessage, res: ServerResponse, path: string, st: Stats): Promise<void> {
+/** Answers one request for a file that exists inside the root, open as `file` (every part is read from this one version). */
+async function sendFile(req: IncomingMessage, res: ServerResponse, file: FileHandle, st: Stats): Promise<void> {
   const v = validatorsOf(st);
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', v.etag);
@@ -90,7 +89,7 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string,
     const headers: Record<string, string | number> = { 'Content-Type': 'application/octet-stream', 'Content-Length': r.end - r.start + 1 };
     if (asked.kind === 'ranges') headers['Content-Range'] = `bytes ${r.start}-${r.end}/${st.size}`;
     res.writeHead(asked.kind === 'whole' ? 200 : 206, headers);
-    if (!head) await sendRange(res, path, r);
+    if (!head) await sendRange(res, file, r);
     res.end();
     return;
   }
@@ -103,7 +102,7 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string,
   if (!head) {
     for (const [i, r] of asked.ranges.entries()) {
       res.write(partHead(r, i));
-      await sendRange(res, path, r);
+      await sendRange(res, file, r);
     }
     res.write(tail);
   }
@@ -157,12 +156,20 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     }
     const pathname = (req.url ?? '/').split('?')[0];
     const path = pathname.startsWith('/') ? await resolveInside(root, pathname) : undefined;
-    const st = path ? await stat(path).catch(() => undefined) : undefined;
-    if (!path || !st?.isFile()) {
+    // Stat before opening (opening a FIFO would block); then the open file's own stat, so that the
+    // validators and every byte sent are of the one version opened, even if the file is replaced.
+    const file = path && (await stat(path).catch(() => undefined))?.isFile() ? await open(path, 'r').catch(() => undefined) : undefined;
+    const st = file ? await file.stat().catch(() => undefined) : undefined;
+    if (!file || !st?.isFile()) {
+      await file?.close();
       res.writeHead(404, { 'Content-Type': 'text/plain', 'Content-Length': 10 }).end(req.method === 'HEAD' ? undefined : 'not found\n');
       return;
     }
-    await sendFile(req, res, path, st);
+    try {
+      await sendFile(req, res, file, st);
+    } finally {
+      await file.close();
+    }
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
