@@ -42,7 +42,7 @@ export function verifyBlocks(
   for (let off = 0, k = firstBlock; off < data.length; off += L, k++) {
     const block = summedBytes(data.subarray(off, Math.min(off + L, data.length)), L, padded);
     const ok =
-      (weakParts(block, 0, block.length) & mask) === index.weak[k] &&
+      (weakParts(block, 0, block.length) & mask) === (index.weak[k] & mask) &&
       equalBytes(hash.digest(block), 0, index.strong, k * sl, sl);
     if (!ok) {
       throw new VerificationError(`${name}: block ${k} at offset ${fileOffset + off} ${problem} (${hash.name} differs)`);

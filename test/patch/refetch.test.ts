@@ -89,3 +89,14 @@ test('a patch reports its time per phase, adding up to the whole', async () => {
   for (const v of [prepare, scan, transfer, commit]) assert.ok(v >= 0);
   assert.ok(Math.abs(prepare + scan + transfer + commit - stats.milliseconds) < 1, JSON.stringify(stats.phases));
 });
+
+test('a masked index that keeps bits it says it drops still verifies fetched blocks (only the kept bits are compared)', async () => {
+  const { verifyBlocks } = await import('../../src/patch/verify.js');
+  const { loadStrongHash } = await import('../../src/checksum/registry.js');
+  const md5 = await loadStrongHash('md5');
+  // The index keeps every bit of its weak sums, but says only the high half counts.
+  const masked = { ...index, weakMask: 0xffff0000 | 0 };
+  assert.doesNotThrow(() => verifyBlocks(ref.subarray(0, 4096), 0, masked, md5, 'x'));
+  const other = { ...index, weakMask: 0xffff0000 | 0, weak: index.weak.map((w) => w ^ 0x1) };
+  assert.doesNotThrow(() => verifyBlocks(ref.subarray(0, 4096), 0, other, md5, 'x'), 'a difference in dropped bits is not a mismatch');
+});
