@@ -60,6 +60,13 @@ const INDEX_SUFFIX = /\.(gosync|zsync|dsync)$/i;
 export function referenceLocations(index: BlockIndex, indexLocation: string): string[] {
   const named = index.urls ?? [];
   if (named.length > 0) return named.map((u) => resolveAgainst(u, indexLocation));
+  if (isUrl(indexLocation)) {
+    // The ending is the path's: a query (a token, say) is kept for the reference as it is.
+    const url = new URL(indexLocation);
+    if (!INDEX_SUFFIX.test(url.pathname)) return [];
+    url.pathname = url.pathname.replace(INDEX_SUFFIX, '');
+    return [url.href];
+  }
   return INDEX_SUFFIX.test(indexLocation) ? [indexLocation.replace(INDEX_SUFFIX, '')] : [];
 }
 
