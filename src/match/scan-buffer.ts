@@ -288,6 +288,15 @@ export interface ScanState {
   skipUntil: number;
 }
 
+/** Blocks after the end of the last run within which windows in step with it are spared the hash limit. */
+const IN_STEP_BLOCKS = 8;
+
+/** Whether `pos` is a whole number of blocks (at most {@link IN_STEP_BLOCKS}) after the end of the last run. */
+function inStep(pos: number, st: ScanState, L: number): boolean {
+  const d = pos - st.runEnd;
+  return st.runEnd >= 0 && d > 0 && d <= IN_STEP_BLOCKS * L && d % L === 0;
+}
+
 /** Records that windows of weak sum `w` and class `cls` are ruled out until offset `until`. */
 function noteRuledOut(st: ScanState, w: number, cls: number, until: number): void {
   st.skipW = w;
@@ -399,7 +408,9 @@ function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array,
     }
     recent++;
   }
-  if (recent >= HASH_LIMIT) return -1;
+  // The limit spares a window in step with the last run found, a few blocks on: where an edit in
+  // place ends, the next block starts there, and false hits in the edit must not crowd it out.
+  if (recent >= HASH_LIMIT && !inStep(pos, st, t.blockSize)) return -1;
   c.digests++;
   const digest = hash.digest(buf.subarray(i, i + t.blockSize));
   const k = blockWithDigest(t, w, digest);
