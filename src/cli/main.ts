@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ArgumentError, DeltasyncError } from '../errors/errors.js';
 import { removeTempFilesNow } from '../util/atomic-file.js';
 import { buildCommand } from './build.js';
 import { diffCommand } from './diff.js';
 import { Output } from './output.js';
+import { packageVersion } from './version.js';
 import { patchCommand } from './patch.js';
 import { serveCommand } from './serve.js';
 
@@ -20,11 +20,6 @@ function cleanUpOnSignals(): void {
       process.exit(code);
     });
   }
-}
-
-/** The package version, read only when asked for. */
-function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 /** The file or URL an error is about: its own, or the command-line argument its message names. */
@@ -64,12 +59,12 @@ export async function main(argv: string[]): Promise<number> {
     program.addCommand(make(out).exitOverride().configureOutput({ outputError }));
   }
   if (argv[0] === '-V' || argv[0] === '--version') {
-    process.stdout.write(`${version()}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
-    if (program.opts().version) process.stdout.write(`${version()}\n`);
+    if (program.opts().version) process.stdout.write(`${packageVersion()}\n`);
     return 0;
   } catch (err) {
     if (err instanceof InvalidArgumentError || err instanceof ArgumentError) {

@@ -87,7 +87,7 @@ export function patchCommand(out: Output): Command {
           scan: { threads: flags.threads, onProgress: out.reporter(`scanning ${local}`) },
           onProgress: out.reporter(`writing ${output}`),
         });
-        const http = httpTotals(sources);
+        const httpStats = httpTotals(sources);
         const from = s.source;
         out.result(
           {
@@ -98,7 +98,7 @@ export function patchCommand(out: Output): Command {
             output,
             ...s,
             scan: s.scan && { ...s.scan, milliseconds: millis(s.scan.milliseconds) },
-            http: http ?? null,
+            http: httpStats,
             milliseconds: millis(s.milliseconds),
             phases: Object.fromEntries(Object.entries(s.phases).map(([k, v]) => [k, millis(v)])),
             mbPerSecond: mbPerSecond(s.fileSize, s.milliseconds),

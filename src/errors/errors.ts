@@ -17,29 +17,16 @@
  * | `EABORT` | the work was aborted by its caller (an AbortSignal, a signal to the process) |
  * | `EWORKER` | a worker thread failed outside any job's own error (it crashed or was ended) |
  */
-export type ErrorCode =
-  | 'EARG'
-  | 'EFORMAT'
-  | 'EMISMATCH'
-  | 'ESHORT'
-  | 'ECHANGED'
-  | FsErrorCode
-  | 'ENOTREG'
-  | 'EIO'
-  | 'EHTTP'
-  | 'ENETWORK'
-  | 'EUNSUPPORTED'
-  | 'EABORT'
-  | 'EWORKER';
-
-/** The file-system conditions reported under their own `node:fs` code. */
-export type FsErrorCode = 'ENOENT' | 'EACCES' | 'EPERM' | 'EISDIR' | 'ENOTDIR' | 'ENOSPC' | 'EROFS' | 'EMFILE' | 'ENAMETOOLONG' | 'EEXIST' | 'EXDEV';
-
-/** Every {@link ErrorCode}, for checks at run time. */
-export const errorCodes: readonly ErrorCode[] = [
+export const errorCodes = [
   'EARG', 'EFORMAT', 'EMISMATCH', 'ESHORT', 'ECHANGED', 'ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOSPC',
   'EROFS', 'EMFILE', 'ENAMETOOLONG', 'EEXIST', 'EXDEV', 'ENOTREG', 'EIO', 'EHTTP', 'ENETWORK', 'EUNSUPPORTED', 'EABORT', 'EWORKER',
-];
+] as const;
+
+/** One of {@link errorCodes}. */
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** The file-system conditions reported under their own `node:fs` code. */
+export type FsErrorCode = Extract<ErrorCode, 'ENOENT' | 'EACCES' | 'EPERM' | 'EISDIR' | 'ENOTDIR' | 'ENOSPC' | 'EROFS' | 'EMFILE' | 'ENAMETOOLONG' | 'EEXIST' | 'EXDEV'>;
 
 /**
  * Every failure the library reports on purpose is a {@link DeltasyncError}: a one-line message

@@ -35,26 +35,8 @@ const KNOWN_FIELDS = new Set([
   'File-Hash', 'Strong-Hash-Algorithm', 'Safe', 'Min-Version',
 ]);
 
-/** What a zsync control file's header says. */
-export interface ZsyncHeader {
-  /** The `zsync:` value: the version of the program that wrote the file, e.g. `0.6.2`. */
-  version: string;
-  filename?: string;
-  /** The `MTime` value as written (RFC 822 date). */
-  mtime?: string;
-  blockSize: number;
-  length: number;
-  /** Hash-Lengths: consecutive blocks that must match (1 or 2). */
-  seqMatches: number;
-  /** Hash-Lengths: bytes of the rolling sum kept per block (1 to 4). */
-  rsumBytes: number;
-  /** Hash-Lengths: bytes of the strong hash kept per block. */
-  checksumBytes: number;
-  /** Registry name of the strong hash (`md4` unless Strong-Hash-Algorithm says otherwise). */
-  strongHash: string;
-  urls: string[];
-  /** The whole-file digest to verify with: SHA-256 from File-Hash when given, else SHA-1. */
-  fileHash?: { algorithm: string; digest: Uint8Array };
+/** What a zsync control file's header says, and where its block table starts. */
+export interface ZsyncHeader extends ZsyncHeaderFields {
   /** Offset of the block table: just after the empty line. */
   headerEnd: number;
 }
@@ -240,18 +222,25 @@ function fileHashOf(single: Map<string, string>, bad: Bad): ZsyncHeader['fileHas
   return { algorithm: alg.name, digest };
 }
 
-/** What {@link formatZsyncHeader} writes. */
+/** The header's values: what {@link formatZsyncHeader} writes. */
 export interface ZsyncHeaderFields {
+  /** The `zsync:` value: the version of the program that wrote the file, e.g. `0.6.2`. */
   version: string;
   filename?: string;
+  /** The `MTime` value as written (RFC 822 date). */
   mtime?: string;
   blockSize: number;
   length: number;
+  /** Hash-Lengths: consecutive blocks that must match (1 or 2). */
   seqMatches: number;
+  /** Hash-Lengths: bytes of the rolling sum kept per block (1 to 4). */
   rsumBytes: number;
+  /** Hash-Lengths: bytes of the strong hash kept per block. */
   checksumBytes: number;
+  /** Registry name of the strong hash (`md4` unless Strong-Hash-Algorithm says otherwise). */
   strongHash: string;
   urls: readonly string[];
+  /** The whole-file digest to verify with: SHA-256 from File-Hash when given, else SHA-1. */
   fileHash?: { algorithm: string; digest: Uint8Array };
 }
 
