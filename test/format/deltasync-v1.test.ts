@@ -126,3 +126,12 @@ test('hash names in a deltasync index are read whatever their case', async () =>
   assert.equal(back.fileHash?.algorithm, 'sha256');
   assertSameIndex(back, index);
 });
+
+test('the go-sync format holds no URL: an index with one is written as deltasync, and refused as gosync', async () => {
+  const plain = await buildIndex(file, { blockSize: 4096, threads: 1 });
+  const withUrl = { ...plain, urls: ['ref.bin'] };
+  assert.throws(() => encodeIndex(withUrl, 'gosync'), /go-sync format holds no reference URL/);
+  const bytes = encodeIndex(withUrl);
+  assert.equal(new DataView(bytes.buffer, bytes.byteOffset).getUint16(6, true), 1, 'major version 1: deltasync');
+  assert.deepEqual(decodeIndex(bytes, 'u.idx').urls, ['ref.bin']);
+});

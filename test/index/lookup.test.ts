@@ -68,3 +68,15 @@ test('a file shorter than one block is a single short block', async () => {
   assert.equal(lookup.shortLength, 300);
   assert.deepEqual(Array.from(lookup.groupOf), [0]);
 });
+
+test('past 65,536 blocks the prefilter keeps at least 32 bits per block, so it still rejects most offsets', () => {
+  const n = 1 << 18;
+  const weak = new Int32Array(n);
+  for (let k = 0; k < n; k++) weak[k] = Math.imul(k + 1, 0x9e3779b1);
+  const index = { fileSize: n * 8192, blockSize: 8192, blockCount: n, strongHash: 'md5', strongLength: 16, weak, strong: new Uint8Array(n * 16) };
+  const t = buildLookup(index);
+  assert.ok(t.bits.length * 32 >= 32 * n, `${t.bits.length} words for ${n} blocks`);
+  let set = 0;
+  for (const w of t.bits) for (let x = w >>> 0; x; x &= x - 1) set++;
+  assert.ok(set / (t.bits.length * 32) < 0.1, `${((100 * set) / (t.bits.length * 32)).toFixed(1)}% of the prefilter set`);
+});
