@@ -1,7 +1,6 @@
 import { checkIndex, type BlockIndex } from '../index/block-index.js';
 import { ArgumentError } from '../errors/errors.js';
 import { buildLookup } from '../index/lookup.js';
-import { WorkerPool } from '../parallel/pool.js';
 import { addCounters, newCounters } from './match-list.js';
 import { matchedTotals, type ScanOptions, type ScanResult, type ScanStats, scanFile } from './scan.js';
 
@@ -43,16 +42,12 @@ export async function scanSeeds(seeds: readonly string[], index: BlockIndex, opt
   checkIndex(index);
   const started = performance.now();
   const lookup = options.lookup ?? buildLookup(index);
-  // One pool for every seed, unless the caller lends one.
-  const ownPool = seeds.length > 1 && !options.pool && (options.threads ?? 2) > 1 ? new WorkerPool(Math.max(1, (options.threads ?? 2) - 1)) : undefined;
-  try {
-    const results: ScanResult[] = [];
-    for (const seed of seeds) results.push(await scanFile(seed, index, { ...options, lookup, pool: options.pool ?? ownPool }));
-    const { blockOffsets, blockSeeds } = mergeLocations(index, results.map((r) => r.blockOffsets));
-    return { seeds: [...seeds], blockOffsets, blockSeeds, stats: sumStats(index, blockOffsets, results, performance.now() - started) };
-  } finally {
-    await ownPool?.close();
-  }
+  // Each seed's scan decides for itself whether workers pay (large files), as scanFile does alone:
+  // a pool started here would make small seeds split across workers that cost more than they give.
+  const results: ScanResult[] = [];
+  for (const seed of seeds) results.push(await scanFile(seed, index, { ...options, lookup }));
+  const { blockOffsets, blockSeeds } = mergeLocations(index, results.map((r) => r.blockOffsets));
+  return { seeds: [...seeds], blockOffsets, blockSeeds, stats: sumStats(index, blockOffsets, results, performance.now() - started) };
 }
 
 /** Per block, the first seed's location, or a later seed's where it continues the block before. */
