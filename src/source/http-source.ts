@@ -36,7 +36,11 @@ export interface HttpSourceOptions {
   connectTimeout?: number;
   /** Milliseconds without any byte from the server before a request is given up and retried (default 30 s). */
   idleTimeout?: number;
-  /** Retries of one request after a reset, timeout, 429/5xx or short body (default 5). */
+  /**
+   * Retries of one request after a reset, timeout, 429/5xx or short body (default 5). The count
+   * starts again after a try that received more of the request's ranges: the limit is on retries
+   * in a row that bring nothing.
+   */
   retries?: number;
   /** First wait before a retry, in milliseconds; doubles each time (default 500). */
   retryDelay?: number;
@@ -128,6 +132,11 @@ function refusedConnection(err: unknown): boolean {
 
 function one(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Bytes received so far of the spans. */
+function receivedOf(spans: readonly Span[]): number {
+  return spans.reduce((n, s) => n + s.got, 0);
 }
 
 function describeRanges(spans: readonly Span[]): string {
@@ -385,6 +394,7 @@ class HttpBlockSource implements HttpSource {
       const pending = spans.filter((s) => s.got < s.length);
       if (pending.length === 0) return;
       signal.throwIfAborted();
+      const receivedBefore = receivedOf(spans);
       try {
         if (this.#ignoresRange) await this.#readWhole(pending, transfer);
         else await this.#tryRanges(pending.slice(0, this.#maxRanges), transfer);
@@ -393,6 +403,9 @@ class HttpBlockSource implements HttpSource {
         if (!(err instanceof RetryableError)) throw err;
         drop(transfer.whole?.body);
         transfer.whole = undefined;
+        // A try that received more of the spans starts the count again: only retries in a row
+        // without progress run out, so a long transfer over a flaky link is not given up on.
+        if (receivedOf(spans) > receivedBefore) failures = 0;
         if (++failures > this.#opt.retries) {
           throw new DeltasyncError(`${this.name}: ${describeRanges(pending)}: ${err.message}; gave up after ${this.#opt.retries} retries`, err.code);
         }

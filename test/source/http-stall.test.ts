@@ -18,9 +18,9 @@ test('a stall past the idle timeout is retried, resuming the range', async () =>
   });
 });
 
-test('stalls on every try: an ENETWORK error naming the range', async () => {
+test('stalls on every try, before any byte of the range: an ENETWORK error naming the range', async () => {
   await withSource({ idleTimeout: 200, retries: 1 }, async (src) => {
-    server.always({ kind: 'stall' });
+    server.always({ kind: 'stall', after: 0 });
     try {
       await assert.rejects(fetchAll(src, ranges.slice(0, 1)), (e: DeltasyncError) => e.code === 'ENETWORK' && e.message.includes('bytes ') && /timeout/i.test(e.message));
     } finally {
