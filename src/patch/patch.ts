@@ -52,8 +52,8 @@ export interface PatchOptions {
   signal?: AbortSignal;
   /**
    * Where to keep what was written when the patch fails or is stopped (as zsync keeps a `.part`
-   * file): give it as a seed to the next run and the blocks are not fetched again. Removed when a
-   * patch with it succeeds.
+   * file): give it as a seed to the next run and the blocks are not fetched again. A longer one
+   * already there (from a run that got further) is kept instead. Removed when a patch with it succeeds.
    */
   partial?: string;
   /** Told how many bytes of the output are written, a few times a second and at the end. */

@@ -29,13 +29,22 @@ export function tempPathBeside(target: string): string {
 const live = new Map<string, string | undefined>();
 
 /**
+ * Whether a temporary file of `size` bytes is kept in place of the `keptSize` bytes kept before
+ * (undefined: none). Not when it is empty, nor shorter: a patch writes its output in order, so a
+ * longer partial result holds more of it, and a run stopped sooner must not throw that away.
+ */
+function worthKeeping(size: number, keptSize: number | undefined): boolean {
+  return size > 0 && size >= (keptSize ?? 0);
+}
+
+/**
  * Removes every temporary file still open, synchronously: for a program about to exit on a
  * signal, so that an interrupted patch leaves nothing behind.
  */
 export function removeTempFilesNow(): void {
   for (const [p, keepAs] of live) {
     try {
-      if (keepAs && statSync(p).size > 0) renameSync(p, keepAs);
+      if (keepAs && worthKeeping(statSync(p).size, statSync(keepAs, { throwIfNoEntry: false })?.size)) renameSync(p, keepAs);
       else unlinkSync(p);
     } catch {
       // Already gone.
@@ -63,7 +72,8 @@ export class AtomicFile {
    * the file it points to is replaced and the link kept. The result takes the permission bits of
    * the target it replaces; a new file takes `mode` when given, else the usual mode under the
    * umask. With `keepAs`, a temporary file that holds anything is kept under that name when the
-   * write is aborted or the program stopped by a signal (a partial result to resume from).
+   * write is aborted or the program stopped by a signal (a partial result to resume from), unless
+   * a longer file is there already.
    */
   static async create(target: string, mode?: number, keepAs?: string): Promise<AtomicFile> {
     const real = await followLinks(target);
@@ -106,7 +116,8 @@ export class AtomicFile {
   /** Closes and removes the temporary file (or keeps it, see {@link AtomicFile.create}); never throws. */
   async abort(): Promise<void> {
     await this.handle.close().catch(() => {});
-    const keep = this.keepAs && (await stat(this.tempPath).then((st) => st.size > 0, () => false));
+    const sizeOf = (path: string) => stat(path).then((st) => st.size, () => undefined);
+    const keep = this.keepAs && worthKeeping((await sizeOf(this.tempPath)) ?? 0, await sizeOf(this.keepAs));
     if (keep) await rename(this.tempPath, this.keepAs!).catch(() => unlink(this.tempPath).catch(() => {}));
     else await unlink(this.tempPath).catch(() => {});
     live.delete(this.tempPath);

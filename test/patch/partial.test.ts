@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { buildIndex } from '../../src/index/build.js';
 import { patchFile } from '../../src/patch/patch.js';
@@ -39,4 +39,23 @@ test('without a partial path, or when nothing was written, nothing is kept', asy
   const index = await buildIndex(refPath, { blockSize: 4096, threads: 1 });
   await assert.rejects(patchFile({ local, index, source: scriptedSource('d', ref, () => 'fail'), output: t.path('out2'), partial: t.path('out2.part') }));
   assert.equal(await exists(t.path('out2.part')), false, 'nothing written, nothing kept');
+});
+
+test('a later run that fails sooner keeps the longer partial file from before, not its own shorter one', async () => {
+  const refPath = await t.write('ref3', ref);
+  const local = await t.write('local3', new Uint8Array(0));
+  const index = await buildIndex(refPath, { blockSize: 4096, threads: 1 });
+  const out = t.path('out3');
+  const partial = t.path('out3.part');
+  const planOptions = { maxFetch: 4096 };
+  await assert.rejects(patchFile({ local, index, source: scriptedSource('first', ref, (n) => (n === 24 ? 'fail' : undefined)), output: out, partial, planOptions }));
+  assert.equal((await stat(partial)).size, 24 * 4096);
+  // Not given the partial file as a seed, this run starts from nothing and dies after 2 ranges.
+  await assert.rejects(patchFile({ local, index, source: scriptedSource('second', ref, (n) => (n === 2 ? 'fail' : undefined)), output: out, partial, planOptions }));
+  const kept = await readFile(partial);
+  assert.equal(kept.length, 24 * 4096, 'the 24 blocks of the first run are kept');
+  assert.deepEqual(kept, Buffer.from(ref.subarray(0, 24 * 4096)));
+  const stats = await patchFile({ local: [local, partial], index, source: scriptedSource('third', ref), output: out, partial });
+  assert.deepEqual(await readFile(out), Buffer.from(ref));
+  assert.equal(stats.fetchedBytes, 16 * 4096);
 });

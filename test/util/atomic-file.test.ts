@@ -123,3 +123,23 @@ test('a target whose name is as long as a name can be still works (the temporary
     assert.equal(await readFile(t.path(name), 'utf8'), 'long');
   }
 });
+
+test('a kept temporary file does not replace a longer one kept before (abort and signal alike); a shorter one it does replace', async () => {
+  const keepAs = t.path('kept.part');
+  await writeFile(keepAs, 'a longer partial result');
+  const f = await AtomicFile.create(t.path('kept'), undefined, keepAs);
+  await f.handle.writeFile('short');
+  await f.abort();
+  assert.equal(await readFile(keepAs, 'utf8'), 'a longer partial result');
+  const g = await AtomicFile.create(t.path('kept'), undefined, keepAs);
+  await g.handle.writeFile('short too');
+  removeTempFilesNow();
+  assert.equal(await readFile(keepAs, 'utf8'), 'a longer partial result');
+  await g.abort();
+  const h = await AtomicFile.create(t.path('kept'), undefined, keepAs);
+  await h.handle.writeFile('an even longer partial result');
+  removeTempFilesNow();
+  assert.equal(await readFile(keepAs, 'utf8'), 'an even longer partial result');
+  await h.abort();
+  assert.deepEqual(await temps(), []);
+});
