@@ -50,7 +50,7 @@ export async function scanInParallel(
     return { from, to, matches, next, hashed: st.hashed };
   };
   const onWorker = async (from: number, to: number): Promise<ChunkResult> => {
-    const r = await pool.run(scanJob, { path, fileSize, from, to, piece, tables: lookup, progress: ctx.progress, abort: ctx.abort });
+    const r = await pool.run(scanJob, { path, fileSize, from, to, piece, tables: lookup, kernel: ctx.tables.kernel, progress: ctx.progress, abort: ctx.abort });
     addCounters(ctx.counters, r.counters);
     return { from, to, matches: MatchList.fromArrays(r), next: r.next, hashed: MatchList.fromArrays(r.hashed) };
   };

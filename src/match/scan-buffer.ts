@@ -4,16 +4,19 @@ import { digestKey, GOLDEN, type LookupTables, pairBit } from '../index/lookup.j
 import { equalBytes } from '../util/bytes.js';
 import { LITTLE_ENDIAN } from '../util/endian.js';
 import { MatchList, type ScanCounters } from './match-list.js';
+import type { RollKernel } from './roll-kernel.js';
 
 /** A scanner's view of the tables: the prefilter copied out of shared memory, which V8 reads faster. */
 export interface ScanTables extends LookupTables {
   readonly localBits: Int32Array;
   /** Representative of the block just before the short last block (-1 if none): see {@link scanBuffer}. */
   readonly tailAnchor: number;
+  /** The WebAssembly hot loop to scan with (see roll-kernel.ts), or undefined for the JavaScript one. */
+  readonly kernel: WebAssembly.Module | undefined;
 }
 
-/** Prepares {@link ScanTables} for one thread. */
-export function scanTables(t: LookupTables): ScanTables {
+/** Prepares {@link ScanTables} for one thread, to scan with `kernel` (see roll-kernel.ts) when given. */
+export function scanTables(t: LookupTables, kernel?: WebAssembly.Module): ScanTables {
   const n = t.blockCount;
   // Every field named, in one order: a spread (`{ ...t }`) gives each copy a map of its own, and
   // the scan functions, which see a new one every call, were deoptimised again and again.
@@ -41,6 +44,7 @@ export function scanTables(t: LookupTables): ScanTables {
     pairsShift: t.pairsShift,
     localBits: t.bits.slice(),
     tailAnchor: t.shortLength && n >= 2 ? t.groupOf[n - 2] : -1,
+    kernel,
   };
 }
 
@@ -493,6 +497,7 @@ export function isShortBlockAt(t: ScanTables, hash: StrongHash, buf: Uint8Array,
  * @param buf - bytes of the file from offset `base`; must reach
  *   `min(to - 1 + blockSize + shortLength, fileEnd)`.
  * @param fileEnd - size of the local file (windows never extend past it).
+ * @param kernel - the WebAssembly hot loop to roll with; `buf` must then be part of its buffer.
  * @returns the next offset to examine (≥ `to`; past it when a match jumped over the end).
  */
 export function scanBuffer(
@@ -506,6 +511,7 @@ export function scanBuffer(
   out: MatchList,
   c: ScanCounters,
   st: ScanState = newScanState(),
+  kernel?: RollKernel,
 ): number {
   const L = t.blockSize;
   const bits = t.localBits;
@@ -513,7 +519,7 @@ export function scanBuffer(
   const wm = t.weakMask;
   const hasFull = t.blockCount > (t.shortLength ? 1 : 0);
   const stop = Math.min(to, fileEnd - L + 1) - base;
-  const words = wordsOf(buf, L);
+  const words = kernel ? undefined : wordsOf(buf, L);
   let i = from - base;
   while (hasFull && i < stop) {
     const s = weakParts(buf, i, i + L);
@@ -522,7 +528,8 @@ export function scanBuffer(
     const start = i;
     let k = -1;
     for (;;) {
-      i = wm === -1 ? rollToCandidate(buf, words, i, stop, L, bits, shift) : rollToCandidateMasked(buf, words, i, stop, L, bits, shift, wm);
+      if (kernel) i = kernel.roll(buf, i, stop, L, shift, wm, state);
+      else i = wm === -1 ? rollToCandidate(buf, words, i, stop, L, bits, shift) : rollToCandidateMasked(buf, words, i, stop, L, bits, shift, wm);
       if (i >= stop) break;
       k = lookupFull(t, hash, ((state[0] & 0xffff) | (state[1] << 16)) & wm, buf, i, i + base, c, st);
       if (k >= 0) break;

@@ -14,6 +14,8 @@ export interface ScanJobInput {
   to: number;
   piece: number;
   tables: LookupTables;
+  /** The scan kernel to use (roll-kernel.ts), compiled by the calling thread; none for the JavaScript loop. */
+  kernel: WebAssembly.Module | undefined;
   progress: BigInt64Array;
   /** Set by the calling thread to stop the job at its next piece. */
   abort: AbortFlag;
@@ -33,7 +35,7 @@ export const scanJob = defineJob('scan', import.meta.url, async (j: ScanJobInput
     const out = new MatchList();
     const counters = newCounters();
     const st = newScanState();
-    const next = await scanFileRange(fh, j.path, j.fileSize, scanTables(j.tables), hash, j.from, j.to, out, counters, j.piece, j.progress, st, j.abort);
+    const next = await scanFileRange(fh, j.path, j.fileSize, scanTables(j.tables, j.kernel), hash, j.from, j.to, out, counters, j.piece, j.progress, st, j.abort);
     return { ...out.toArrays(), next, hashed: st.hashed.toArrays(), counters };
   });
 });

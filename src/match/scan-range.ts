@@ -3,6 +3,7 @@ import type { StrongHash } from '../checksum/strong-hash.js';
 import { readExactly } from '../util/file-io.js';
 import { addProgress } from '../util/progress.js';
 import type { MatchList, ScanCounters } from './match-list.js';
+import { acquireRollKernel, releaseRollKernel } from './roll-kernel.js';
 import { newScanState, scanBuffer, scanEveryOffset, type ScanState, type ScanTables } from './scan-buffer.js';
 
 /** Bytes of window starts scanned per read: large enough that re-reading the overlap is noise. */
@@ -42,19 +43,26 @@ export async function scanFileRange(
   everyOffset = false,
 ): Promise<number> {
   const overlap = t.blockSize + t.shortLength;
-  // A plain Uint8Array (not a Buffer) keeps the hot loop's element access monomorphic.
-  const buf = new Uint8Array(Math.min(piece, Math.max(0, to - from)) + overlap);
-  let p = from;
-  while (p < to) {
-    const pieceEnd = Math.min(to, p + piece);
-    const readEnd = Math.min(fileSize, pieceEnd - 1 + overlap);
-    if (readEnd - p < Math.min(t.blockSize, t.shortLength || t.blockSize)) return Math.max(p, to);
-    checkAbort(abort);
-    const data = buf.subarray(0, readEnd - p);
-    await readExactly(fh, data, data.length, p, name, 'shrank while it was scanned');
-    const before = p;
-    p = everyOffset ? scanEveryOffset(t, hash, data, p, p, pieceEnd, fileSize, out, c, st) : scanBuffer(t, hash, data, p, p, pieceEnd, fileSize, out, c, st);
-    addProgress(progress, Math.min(p, to) - before);
+  const size = Math.min(piece, Math.max(0, to - from)) + overlap;
+  // The kernel scans its own memory: the file is read there. Otherwise a plain Uint8Array (not a
+  // Buffer) keeps the hot loop's element access monomorphic.
+  const kernel = t.kernel && !everyOffset ? acquireRollKernel(t.kernel, t.bits, size) : undefined;
+  const buf = kernel ? kernel.buffer : new Uint8Array(size);
+  try {
+    let p = from;
+    while (p < to) {
+      const pieceEnd = Math.min(to, p + piece);
+      const readEnd = Math.min(fileSize, pieceEnd - 1 + overlap);
+      if (readEnd - p < Math.min(t.blockSize, t.shortLength || t.blockSize)) return Math.max(p, to);
+      checkAbort(abort);
+      const data = buf.subarray(0, readEnd - p);
+      await readExactly(fh, data, data.length, p, name, 'shrank while it was scanned');
+      const before = p;
+      p = everyOffset ? scanEveryOffset(t, hash, data, p, p, pieceEnd, fileSize, out, c, st) : scanBuffer(t, hash, data, p, p, pieceEnd, fileSize, out, c, st, kernel);
+      addProgress(progress, Math.min(p, to) - before);
+    }
+    return p;
+  } finally {
+    if (kernel) releaseRollKernel(kernel);
   }
-  return p;
 }

@@ -1,0 +1,122 @@
+/**
+ * The WebAssembly scan kernel (match/roll-kernel.wat) against the JavaScript hot loop: the same
+ * matches and the same counters, on plain and masked indexes, at any block size and offset.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { loadStrongHash } from '../../src/checksum/registry.js';
+import { sumBlocks } from '../../src/index/build-sums.js';
+import type { BlockIndex } from '../../src/index/block-index.js';
+import { buildLookup } from '../../src/index/lookup.js';
+import { MatchList, newCounters } from '../../src/match/match-list.js';
+import { acquireRollKernel, releaseRollKernel, rollKernelModule, useRollKernel } from '../../src/match/roll-kernel.js';
+import { scanBuffer, scanTables } from '../../src/match/scan-buffer.js';
+import { scanFile } from '../../src/match/scan.js';
+import { applyEdits, editArb } from '../helpers/edits.js';
+import { makeReference, seededBytes } from '../helpers/random.js';
+import { assertScan, plainScan } from '../helpers/scan-result.js';
+import { useTempDirAndPool } from '../helpers/fixture.js';
+
+const fx = useTempDirAndPool();
+
+async function indexOf(data: Uint8Array, blockSize: number, weakMask?: number): Promise<BlockIndex> {
+  const md5 = await loadStrongHash('md5');
+  const blockCount = Math.ceil(data.length / blockSize);
+  const weak = new Int32Array(blockCount);
+  const strong = new Uint8Array(blockCount * 16);
+  sumBlocks(data, 0, { blockSize, hash: 'md5', strongLength: 16, paddedTail: false, weak, strong }, md5);
+  if (weakMask !== undefined) for (let k = 0; k < blockCount; k++) weak[k] &= weakMask;
+  return { fileSize: data.length, blockSize, blockCount, strongHash: 'md5', strongLength: 16, weak, strong, ...(weakMask === undefined ? {} : { weakMask }) };
+}
+
+/** scanBuffer over `local` from `from`, with the kernel or without: matches, counters, next offset. */
+async function scanBoth(index: BlockIndex, local: Uint8Array, from: number) {
+  const md5 = await loadStrongHash('md5');
+  const lookup = buildLookup(index);
+  const run = (kernel: boolean) => {
+    const module = kernel ? rollKernelModule() : undefined;
+    const t = scanTables(lookup, module);
+    const k = module ? acquireRollKernel(module, t.bits, local.length) : undefined;
+    try {
+      const buf = k ? k.buffer : local;
+      if (k) buf.set(local);
+      const out = new MatchList();
+      const c = newCounters();
+      const next = scanBuffer(t, md5, buf, 0, from, local.length, local.length, out, c, undefined, k);
+      return { next, pos: Array.from(out.pos.subarray(0, out.length)), block: Array.from(out.block.subarray(0, out.length)), c };
+    } finally {
+      if (k) releaseRollKernel(k);
+    }
+  };
+  return { js: run(false), wasm: run(true) };
+}
+
+test('the kernel is built and loads', () => {
+  assert.ok(rollKernelModule() instanceof WebAssembly.Module);
+});
+
+test('property: kernel and JavaScript loop agree at any block size, mask and start (scanBuffer)', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: 0x7fffffff }),
+      fc.integer({ min: 0, max: 120_000 }),
+      fc.integer({ min: 64, max: 3000 }),
+      fc.constantFrom(undefined, 0xffff0000 | 0, 0x00ffffff, 0xfff0fff0 | 0),
+      fc.array(editArb, { maxLength: 5 }),
+      fc.integer({ min: 0, max: 500 }),
+      async (seed, size, blockSize, weakMask, edits, from) => {
+        const ref = makeReference(seed, size, blockSize, 'random');
+        const local = applyEdits(ref, edits);
+        const { js, wasm } = await scanBoth(await indexOf(ref, blockSize, weakMask), local, Math.min(from, local.length));
+        assert.deepEqual(wasm, js);
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+test('the kernel rolls across its call span (64 KiB) and finds blocks on both sides of it', async () => {
+  const L = 1000;
+  const ref = seededBytes(3, 300 * L + 123);
+  // Unrelated bytes first, so that the kernel rolls over several call spans before a match.
+  const local = new Uint8Array(200_001 + ref.length);
+  local.set(seededBytes(4, 200_001));
+  local.set(ref, 200_001);
+  const { js, wasm } = await scanBoth(await indexOf(ref, L), local, 0);
+  assert.deepEqual(wasm, js);
+  assert.ok(wasm.pos.length >= 300 && wasm.pos[0] === 200_001, `matches from 200,001: ${wasm.pos.slice(0, 3).join(', ')}`);
+});
+
+test('property: scanFile with the kernel and without agree, and both agree with the brute-force oracle', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: 0x7fffffff }),
+      fc.integer({ min: 0, max: 200_000 }),
+      fc.integer({ min: 64, max: 4096 }),
+      fc.constantFrom('random' as const, 'repeats' as const, 'zeros' as const),
+      fc.array(editArb, { maxLength: 6 }),
+      fc.integer({ min: 1, max: 3 }),
+      async (seed, size, blockSize, kind, edits, threads) => {
+        const ref = makeReference(seed, size, blockSize, kind);
+        const local = applyEdits(ref, edits);
+        const localPath = await fx.t.write('local', local);
+        const index = await indexOf(ref, blockSize);
+        const lookup = buildLookup(index);
+        const opts = { threads, pool: fx.pool, minChunk: 4096, piece: 5003, lookup };
+        try {
+          useRollKernel(false);
+          const js = await scanFile(localPath, index, opts);
+          useRollKernel(true);
+          const wasm = await scanFile(localPath, index, opts);
+          assert.deepEqual(plainScan(wasm), plainScan(js));
+          assertScan(wasm, ref, blockSize, local);
+          assertScan(js, ref, blockSize, local);
+        } finally {
+          useRollKernel(true);
+        }
+      },
+    ),
+    { numRuns: 30 },
+  );
+});
