@@ -211,7 +211,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const fetches = plan.spans.filter((s) => s.kind === 'fetch');
   const scanDone = performance.now();
   // A new output takes the local file's permission bits (an existing one keeps its own).
-  const localMode = await stat(seeds[0]).then((st) => st.mode & 0o7777, () => undefined);
+  const localMode = await stat(seeds[0]).then((st) => st.mode & 0o777, () => undefined);
   const out = await AtomicFile.create(output, localMode, options.partial);
   const seedFiles: (FileHandle | undefined)[] = [];
   const fetcher = new VerifiedFetcher(ordered, fetches, index, hash, refetch, signal);

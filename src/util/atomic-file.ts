@@ -24,6 +24,12 @@ export function tempPathBeside(target: string): string {
   return join(dirname(target), `.${name}.${randomBytes(6).toString('hex')}.deltasync-tmp`);
 }
 
+/**
+ * The mode bits a result takes from the file it replaces or the mode given: read, write and
+ * execute only. Never setuid, setgid or sticky: a downloaded file must not run as another user.
+ */
+const PERMISSION_BITS = 0o777;
+
 /** Temporary files not yet committed or aborted, for {@link removeTempFilesNow}. */
 /** Temporary file → where to keep it (instead of removing it) if the program is stopped. */
 const live = new Map<string, string | undefined>();
@@ -71,7 +77,7 @@ export class AtomicFile {
    * Creates the temporary file beside `target`. A target that is a symbolic link is followed, so
    * the file it points to is replaced and the link kept. The result takes the permission bits of
    * the target it replaces; a new file takes `mode` when given, else the usual mode under the
-   * umask. With `keepAs`, a temporary file that holds anything is kept under that name when the
+   * umask. Setuid, setgid and sticky bits are dropped from either. With `keepAs`, a temporary file that holds anything is kept under that name when the
    * write is aborted or the program stopped by a signal (a partial result to resume from), unless
    * a longer file is there already.
    */
@@ -88,8 +94,9 @@ export class AtomicFile {
     live.set(tempPath, keepAs);
     try {
       // Replacing a file: private until commit gives it that file's mode (it may be a private file).
-      const handle = await open(tempPath, 'wx+', existing ? 0o600 : (mode ?? 0o666));
-      return new AtomicFile(real, tempPath, handle, mode, keepAs);
+      const newMode = mode === undefined ? undefined : mode & PERMISSION_BITS;
+      const handle = await open(tempPath, 'wx+', existing ? 0o600 : (newMode ?? 0o666));
+      return new AtomicFile(real, tempPath, handle, newMode, keepAs);
     } catch (err) {
       live.delete(tempPath);
       throw fsError(err, target, 'write');
@@ -99,7 +106,7 @@ export class AtomicFile {
   /** Syncs the data, gives it its permission bits (see {@link AtomicFile.create}), and renames it into place. */
   async commit(): Promise<void> {
     try {
-      const m = (await stat(this.target).then((s) => s.mode & 0o7777, () => undefined)) ?? this.newMode;
+      const m = (await stat(this.target).then((s) => s.mode & PERMISSION_BITS, () => undefined)) ?? this.newMode;
       // Only when it differs: some file systems (vfat) refuse chmod.
       if (m !== undefined && ((await this.handle.stat()).mode & 0o7777) !== m) await this.handle.chmod(m);
       await this.handle.sync();

@@ -68,3 +68,21 @@ test('a local file longer than the reference is cut to the reference size in pla
   assert.equal(stats.fetchedBytes, 0);
   assert.deepEqual(new Uint8Array(await readFile(localPath)), ref);
 });
+
+test('the output never takes setuid, setgid or sticky bits from the local file, in place or new', async () => {
+  const ref = makeReference(3, 50_000, 2048, 'repeats');
+  const refPath = await t.write('suid-ref', ref);
+  const localPath = await t.write('suid-local', applyEdits(ref, [{ kind: 'insert', at: 0.5, length: 100, seed: 4 }]));
+  await chmod(localPath, 0o6755);
+  const index = await buildIndex(refPath, { blockSize: 2048, threads: 1 });
+  const source = fileSource(refPath);
+  try {
+    await patchFile({ local: localPath, index, source, output: t.path('suid-new'), scan: { threads: 1 } });
+    assert.equal((await stat(t.path('suid-new'))).mode & 0o7777, 0o755, 'a new output');
+    await patchFile({ local: localPath, index, source, output: localPath, scan: { threads: 1 } });
+    assert.equal((await stat(localPath)).mode & 0o7777, 0o755, 'the local file patched in place');
+  } finally {
+    await source.close();
+  }
+  assert.deepEqual(new Uint8Array(await readFile(localPath)), ref);
+});

@@ -143,3 +143,17 @@ test('a kept temporary file does not replace a longer one kept before (abort and
   await h.abort();
   assert.deepEqual(await temps(), []);
 });
+
+test('setuid, setgid and sticky bits are never passed on: not from the file replaced, nor from the mode given', async () => {
+  await writeFile(t.path('suid'), 'old');
+  await chmod(t.path('suid'), 0o7755);
+  assert.equal((await lstat(t.path('suid'))).mode & 0o7777, 0o7755, 'the test file system keeps the bits');
+  const f = await AtomicFile.create(t.path('suid'));
+  await f.handle.writeFile('new');
+  await f.commit();
+  assert.equal((await lstat(t.path('suid'))).mode & 0o7777, 0o755);
+  const g = await AtomicFile.create(t.path('new-suid'), 0o6750);
+  assert.equal((await lstat(g.tempPath)).mode & 0o7000, 0, 'not while it is written either');
+  await g.commit();
+  assert.equal((await lstat(t.path('new-suid'))).mode & 0o7777, 0o750);
+});
