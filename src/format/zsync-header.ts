@@ -93,6 +93,11 @@ function splitLine(raw: Uint8Array, line: number, bad: Bad): [string, string, nu
   return [text.slice(0, colon), text.slice(colon + 2), line];
 }
 
+/** Whether `n` is a power of two (1, 2, 4, …), exactly: Math.log2 alone rounds, taking 2^53 - 1 for one. */
+export function isPowerOfTwo(n: number): boolean {
+  return Number.isSafeInteger(n) && n > 0 && 2 ** Math.round(Math.log2(n)) === n;
+}
+
 /** A whole number written in decimal digits only, at most 2^53 - 1. */
 function decimal(key: string, value: string, bad: Bad): number {
   if (!/^[0-9]{1,16}$/.test(value) || !Number.isSafeInteger(Number(value))) {
@@ -162,7 +167,7 @@ function interpret(fields: [string, string, number][], headerEnd: number, bad: B
     throw bad(`missing ${blockText === undefined ? 'Blocksize' : 'Length'} field (both are required)`);
   }
   const blockSize = decimal('Blocksize', blockText, bad);
-  if (!Number.isInteger(Math.log2(blockSize))) {
+  if (!isPowerOfTwo(blockSize)) {
     throw bad(`Blocksize ${blockSize} is not a power of two`);
   }
   const length = decimal('Length', lengthText, bad);

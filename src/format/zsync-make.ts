@@ -1,5 +1,6 @@
 import { ArgumentError } from '../errors/errors.js';
 import { type BlockIndex, checkIndex, matchRunOf, weakMaskOf } from '../index/block-index.js';
+import { isPowerOfTwo } from './zsync-header.js';
 import { META_FILENAME, META_MTIME, META_VERSION } from './zsync-meta.js';
 import { weakMaskOfRsumBytes } from './zsync-table.js';
 
@@ -111,7 +112,7 @@ export function zsyncIndex(index: BlockIndex, options: ZsyncOptions = {}): Block
 }
 
 function fullIndexProblem(index: BlockIndex): string | undefined {
-  if (!Number.isInteger(Math.log2(index.blockSize))) return `block size ${index.blockSize} is not a power of two`;
+  if (!isPowerOfTwo(index.blockSize)) return `block size ${index.blockSize} is not a power of two`;
   if (index.strongHash !== 'md4' || index.strongLength !== 16) return `its blocks have ${index.strongLength} bytes of ${index.strongHash}`;
   if (index.fileHash?.algorithm !== 'sha1') return `its whole-file hash is ${index.fileHash?.algorithm ?? 'missing'}`;
   if (index.fileSize % index.blockSize !== 0 && !index.paddedTail) return 'its short last block is summed unpadded';

@@ -1,7 +1,7 @@
 import { IndexFormatError } from '../errors/errors.js';
 import { blockCountOf, type BlockIndex, MAX_BLOCK_SIZE, matchRunOf, MIN_BLOCK_SIZE, MIN_UNGUARDED_STRONG, weakMaskOf } from '../index/block-index.js';
 import type { IndexCodec } from './codec.js';
-import { formatZsyncHeader, headerValueProblem, parseZsyncHeader, ZSYNC_FILE_HASHES, ZSYNC_STRONG_HASHES, type ZsyncHeader } from './zsync-header.js';
+import { formatZsyncHeader, headerValueProblem, isPowerOfTwo, parseZsyncHeader, ZSYNC_FILE_HASHES, ZSYNC_STRONG_HASHES, type ZsyncHeader } from './zsync-header.js';
 import { ZSYNCMAKE_VERSION } from './zsync-make.js';
 import { META_FILENAME, META_MTIME, META_VERSION } from './zsync-meta.js';
 import { readZsyncTable, rsumBytesOfWeakMask, weakMaskOfRsumBytes, writeZsyncTable } from './zsync-table.js';
@@ -10,6 +10,13 @@ export { formatZsyncMTime, zsyncDefaultBlockSize, zsyncHashLengths, zsyncIndex, 
 export { META_FILENAME, META_MTIME, META_VERSION } from './zsync-meta.js';
 
 const MAGIC = 'zsync: ';
+
+/**
+ * The largest block size the zsync 0.6.2 client can use. Its Blocksize may be any power of two
+ * (libzsync/zsync.c), but it scans a local file 16 blocks at a time through a buffer whose size
+ * is an int (librcksum/rsum.c, rcksum_submit_source_file): from 2^27 that size overflows.
+ */
+const ZSYNC_MAX_BLOCK_SIZE = 2 ** 26;
 
 /** Checks the block table's length and the block size against what deltasync can use. */
 function checkTable(h: ZsyncHeader, total: number, bad: (m: string) => Error): number {
@@ -76,7 +83,9 @@ export const zsyncCodec: IndexCodec = {
     return h.fileHash ? { ...index, fileHash: h.fileHash } : index;
   },
   unfit(index) {
-    if (!Number.isInteger(Math.log2(index.blockSize))) return `zsync block sizes are powers of two, not ${index.blockSize}`;
+    if (!isPowerOfTwo(index.blockSize) || index.blockSize > ZSYNC_MAX_BLOCK_SIZE) {
+      return `block size ${index.blockSize} is not one zsync can use (it takes powers of two up to 64 MiB)`;
+    }
     const strong = Object.values(ZSYNC_STRONG_HASHES).find((s) => s.name === index.strongHash);
     if (!strong) return `zsync block hashes are MD4, MD5 or SHA-224, not ${index.strongHash}`;
     if (index.strongLength < 3 || index.strongLength > strong.size) {

@@ -171,6 +171,22 @@ test('encode: an index that does not fit zsync says why (unpadded tail, hash, ma
   assert.throws(() => encodeIndex({ ...base, paddedTail: false }, 'zsync'), /zero-padded/);
 });
 
+test('encode: a block size zsync 0.6.2 cannot use (not a power of two, or above 64 MiB) is refused in one line naming it', () => {
+  const base: BlockIndex = {
+    fileSize: 1500, blockSize: 1024, blockCount: 2, strongHash: 'md4', strongLength: 4,
+    weak: new Int32Array(2), strong: new Uint8Array(8), paddedTail: true, matchRun: 2, weakMask: weakMaskOfRsumBytes(2),
+  };
+  const c = codecNamed('zsync');
+  // zsync.c takes any power of two as Blocksize; librcksum reads 16 blocks at a time into a buffer sized by an int.
+  for (const blockSize of [64, 2048, 2 ** 24, 2 ** 26]) assert.equal(c.unfit({ ...base, blockSize }), undefined, `${blockSize}`);
+  // 2^53 - 1 and 0.5 pass a test by Math.log2 (it rounds 2^53 - 1 to 53; log2(0.5) is -1).
+  for (const blockSize of [0, 0.5, 3000, 2 ** 27, 2 ** 40, 2 ** 53 - 1]) {
+    const problem = c.unfit({ ...base, blockSize });
+    assert.equal(problem, `block size ${blockSize} is not one zsync can use (it takes powers of two up to 64 MiB)`);
+  }
+  assert.throws(() => encodeIndex({ ...base, blockSize: 3000, fileSize: 6000 }, 'zsync'), { message: 'block size 3000 is not one zsync can use (it takes powers of two up to 64 MiB)' });
+});
+
 test('zsyncIndex refuses an index not built for zsync, naming what is wrong', () => {
   const base: BlockIndex = {
     fileSize: 1500, blockSize: 1024, blockCount: 2, strongHash: 'md4', strongLength: 16,
