@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SIMD_SCRATCH, SimdSums, simdSumsModule } from '../checksum/simd-sums.js';
 
 /** What roll-kernel.wat exports. */
 interface KernelExports {
@@ -7,8 +8,17 @@ interface KernelExports {
   rollMasked(p: number, stop: number, L: number, bits: number, shift: number, a: number, b: number, wm: number): number;
 }
 
-/** Where the prefilter starts in a kernel's memory (addresses 0-7 hold a and b). */
-const BITS_AT = 64;
+/** Where the block sums' scratch starts in a kernel's memory (addresses 0-7 hold a and b). */
+const SUMS_AT = 64;
+
+/** Where the prefilter starts in a kernel's memory. */
+const BITS_AT = (SUMS_AT + SIMD_SCRATCH + 63) & ~63;
+
+/** The compiled kernels a scan uses: the rolling loop, and the block sums (checksum/simd-sums.ts). */
+export interface ScanKernel {
+  readonly roll: WebAssembly.Module;
+  readonly sums: WebAssembly.Module;
+}
 
 /**
  * Windows examined per call into the kernel at most. V8 runs a WebAssembly function first as
@@ -18,7 +28,7 @@ const BITS_AT = 64;
 const CALL_SPAN = 64 * 1024;
 
 let enabled = true;
-let compiled: WebAssembly.Module | undefined;
+let compiled: ScanKernel | undefined;
 
 /**
  * Chooses the scan's hot loop for the scans started after this call on this thread (and the
@@ -30,19 +40,21 @@ export function useRollKernel(on: boolean): void {
 }
 
 /**
- * The compiled kernel, or undefined when it is switched off ({@link useRollKernel}). Compiled
- * once per process: workers are handed this module with their jobs, not the bytes.
- * @throws when the kernel (built by `npm run build` from roll-kernel.wat) is missing or invalid.
+ * The compiled kernels, or undefined when they are switched off ({@link useRollKernel}).
+ * Compiled once per process: workers are handed these modules with their jobs, not the bytes.
+ * @throws when a kernel (built by `npm run build`) is missing or invalid.
  */
-export function rollKernelModule(): WebAssembly.Module | undefined {
+export function scanKernel(): ScanKernel | undefined {
   if (!enabled) return undefined;
   if (compiled === undefined) {
     const url = new URL('./roll-kernel.wasm', import.meta.url);
+    let roll: WebAssembly.Module;
     try {
-      compiled = new WebAssembly.Module(readFileSync(url));
+      roll = new WebAssembly.Module(readFileSync(url));
     } catch (err) {
       throw new Error(`Cannot load the scan kernel ${url.pathname}: ${(err as Error).message} (run npm run build)`);
     }
+    compiled = { roll, sums: simdSumsModule() };
   }
   return compiled;
 }
@@ -52,24 +64,27 @@ export function rollKernelModule(): WebAssembly.Module | undefined {
  * kernel scans in place. Instances are reused on their thread ({@link acquireRollKernel}).
  */
 export class RollKernel {
-  readonly #module: WebAssembly.Module;
+  readonly #kernel: ScanKernel;
   readonly #exports: KernelExports;
+  /** Block sums on this kernel's memory: of windows of its buffer, where they are. */
+  readonly sums: SimdSums;
   #bitsFrom: Int32Array | undefined;
   /** a and b as the last call left them. */
   #sums: Int32Array;
   /** The read buffer, in the kernel's memory: what {@link RollKernel.roll} scans must be a part of it. */
   buffer: Uint8Array;
 
-  constructor(module: WebAssembly.Module) {
-    this.#module = module;
-    this.#exports = new WebAssembly.Instance(module).exports as unknown as KernelExports;
+  constructor(kernel: ScanKernel) {
+    this.#kernel = kernel;
+    this.#exports = new WebAssembly.Instance(kernel.roll).exports as unknown as KernelExports;
+    this.sums = new SimdSums(this.#exports.memory, SUMS_AT, kernel.sums);
     this.#sums = new Int32Array(this.#exports.memory.buffer, 0, 2);
     this.buffer = new Uint8Array(0);
   }
 
-  /** Whether this instance runs `module`. */
-  runs(module: WebAssembly.Module): boolean {
-    return this.#module === module;
+  /** Whether this instance runs `kernel`. */
+  runs(kernel: ScanKernel): boolean {
+    return this.#kernel === kernel;
   }
 
   /** Loads the prefilter `bits` (unless loaded already) and makes {@link RollKernel.buffer} `bytes` long. */
@@ -120,19 +135,19 @@ export class RollKernel {
 const idle: RollKernel[] = [];
 
 /**
- * An instance of `module` with the prefilter `bits` loaded and a read buffer of `bytes` bytes;
+ * An instance of `kernel` with the prefilter `bits` loaded and a read buffer of `bytes` bytes;
  * give it back with {@link releaseRollKernel}. Scans on one thread may overlap (they await
  * reads), so each has an instance of its own; instances are kept for the next scan.
  */
-export function acquireRollKernel(module: WebAssembly.Module, bits: Int32Array, bytes: number): RollKernel {
+export function acquireRollKernel(kernel: ScanKernel, bits: Int32Array, bytes: number): RollKernel {
   let k: RollKernel | undefined;
   for (let j = idle.length - 1; j >= 0; j--) {
-    if (!idle[j].runs(module)) continue;
+    if (!idle[j].runs(kernel)) continue;
     k = idle[j];
     idle.splice(j, 1);
     break;
   }
-  k ??= new RollKernel(module);
+  k ??= new RollKernel(kernel);
   k.prepare(bits, bytes);
   return k;
 }

@@ -1,10 +1,11 @@
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { weakParts } from '../checksum/rolling.js';
+import { hasLanes } from '../checksum/simd-sums.js';
 import { digestKey, GOLDEN, type LookupTables, pairBit } from '../index/lookup.js';
 import { equalBytes } from '../util/bytes.js';
 import { LITTLE_ENDIAN } from '../util/endian.js';
 import { MatchList, type ScanCounters } from './match-list.js';
-import type { RollKernel } from './roll-kernel.js';
+import type { RollKernel, ScanKernel } from './roll-kernel.js';
 
 /** A scanner's view of the tables: the prefilter copied out of shared memory, which V8 reads faster. */
 export interface ScanTables extends LookupTables {
@@ -12,11 +13,11 @@ export interface ScanTables extends LookupTables {
   /** Representative of the block just before the short last block (-1 if none): see {@link scanBuffer}. */
   readonly tailAnchor: number;
   /** The WebAssembly hot loop to scan with (see roll-kernel.ts), or undefined for the JavaScript one. */
-  readonly kernel: WebAssembly.Module | undefined;
+  readonly kernel: ScanKernel | undefined;
 }
 
 /** Prepares {@link ScanTables} for one thread, to scan with `kernel` (see roll-kernel.ts) when given. */
-export function scanTables(t: LookupTables, kernel?: WebAssembly.Module): ScanTables {
+export function scanTables(t: LookupTables, kernel?: ScanKernel): ScanTables {
   const n = t.blockCount;
   // Every field named, in one order: a spread (`{ ...t }`) gives each copy a map of its own, and
   // the scan functions, which see a new one every call, were deoptimised again and again.
@@ -290,6 +291,14 @@ export interface ScanState {
   skipW: number;
   skipCls: number;
   skipUntil: number;
+  /**
+   * Digests computed ahead (see {@link digestAt}): of the `aheadCount` windows of `aheadBuf` at
+   * `aheadAt`, `aheadAt + blockSize`, …, 16 bytes each.
+   */
+  readonly ahead: Uint8Array;
+  aheadBuf: Uint8Array | undefined;
+  aheadAt: number;
+  aheadCount: number;
 }
 
 /** Blocks after the end of the last run within which windows in step with it are spared the hash limit. */
@@ -345,7 +354,22 @@ function blockWithDigest(t: ScanTables, w: number, digest: Uint8Array): number {
 
 /** A fresh {@link ScanState}. */
 export function newScanState(): ScanState {
-  return { hashed: new MatchList(16), matched: new MatchList(16), nextBuf: undefined, nextAt: 0, nextA: 0, nextB: 0, runEnd: -1, skipW: 0, skipCls: 0, skipUntil: -1 };
+  return {
+    hashed: new MatchList(16),
+    matched: new MatchList(16),
+    nextBuf: undefined,
+    nextAt: 0,
+    nextA: 0,
+    nextB: 0,
+    runEnd: -1,
+    skipW: 0,
+    skipCls: 0,
+    skipUntil: -1,
+    ahead: new Uint8Array(64),
+    aheadBuf: undefined,
+    aheadAt: 0,
+    aheadCount: 0,
+  };
 }
 
 /**
@@ -385,11 +409,33 @@ function pairPossible(t: ScanTables, w: number, buf: Uint8Array, i: number, pos:
 }
 
 /**
+ * The strong digest of the window `buf[i .. i + L)` (file offset `pos`). Within a run of matches
+ * (`pos` where the last one ended), where the next windows most likely match too, the kernel's
+ * four-lane hasher digests this window and up to three that follow it a block apart at once, and
+ * those are taken from {@link ScanState.ahead} when the scan gets there. Either way the digest is
+ * that of the window's bytes: what the scan decides does not change.
+ */
+function digestAt(hash: StrongHash, buf: Uint8Array, i: number, pos: number, L: number, st: ScanState, kernel: RollKernel | undefined): Uint8Array {
+  if (st.aheadBuf === buf && i >= st.aheadAt) {
+    const d = i - st.aheadAt;
+    const j = d / L;
+    if (j < st.aheadCount && d % L === 0) return st.ahead.subarray(16 * j, 16 * j + 16);
+  }
+  if (kernel === undefined || pos !== st.runEnd || !hasLanes(hash.name)) return hash.digest(buf.subarray(i, i + L));
+  const count = Math.min(4, Math.floor((buf.length - i) / L));
+  kernel.sums.digestRuns(hash.name, buf, i, L, count, st.ahead, 0);
+  st.aheadBuf = buf;
+  st.aheadAt = i;
+  st.aheadCount = count;
+  return st.ahead.subarray(0, 16);
+}
+
+/**
  * The representative block whose content is `buf[i .. i + blockSize)` (file offset `pos`), or
  * -1. Called only when the prefilter passed; computes the strong digest only when the weak sum
  * is in the table and the bound of {@link ScanState} allows it.
  */
-function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array, i: number, pos: number, c: ScanCounters, st: ScanState): number {
+function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array, i: number, pos: number, c: ScanCounters, st: ScanState, kernel: RollKernel | undefined): number {
   const slots = t.slots;
   const mask = slots.length - 1;
   let s = Math.imul(w, GOLDEN) >>> t.slotsShift;
@@ -416,7 +462,7 @@ function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array,
   // place ends, the next block starts there, and false hits in the edit must not crowd it out.
   if (recent >= HASH_LIMIT && !inStep(pos, st, t.blockSize)) return -1;
   c.digests++;
-  const digest = hash.digest(buf.subarray(i, i + t.blockSize));
+  const digest = digestAt(hash, buf, i, pos, t.blockSize, st, kernel);
   const k = blockWithDigest(t, w, digest);
   if (k >= 0) {
     c.strongHits++;
@@ -522,7 +568,7 @@ export function scanBuffer(
   const words = kernel ? undefined : wordsOf(buf, L);
   let i = from - base;
   while (hasFull && i < stop) {
-    const s = weakParts(buf, i, i + L);
+    const s = kernel ? kernel.sums.weak(buf, i, L) : weakParts(buf, i, i + L);
     state[0] = s & 0xffff;
     state[1] = s >>> 16;
     const start = i;
@@ -531,7 +577,7 @@ export function scanBuffer(
       if (kernel) i = kernel.roll(buf, i, stop, L, shift, wm, state);
       else i = wm === -1 ? rollToCandidate(buf, words, i, stop, L, bits, shift) : rollToCandidateMasked(buf, words, i, stop, L, bits, shift, wm);
       if (i >= stop) break;
-      k = lookupFull(t, hash, ((state[0] & 0xffff) | (state[1] << 16)) & wm, buf, i, i + base, c, st);
+      k = lookupFull(t, hash, ((state[0] & 0xffff) | (state[1] << 16)) & wm, buf, i, i + base, c, st, kernel);
       if (k >= 0) break;
       // A false candidate: roll past it by hand and go on. While the windows that follow are of
       // the class just ruled out (a constant region, a crafted index), lookupFull would rule them

@@ -5,6 +5,7 @@ import { withRegularFile } from '../util/file-io.js';
 import { type MatchArrays, MatchList, newCounters, type ScanCounters } from './match-list.js';
 import { newScanState, scanTables } from './scan-buffer.js';
 import { type AbortFlag, checkAbort, scanFileRange } from './scan-range.js';
+import type { ScanKernel } from './roll-kernel.js';
 
 /** Input of a {@link scanJob}: scan window starts [from, to) of a file. */
 export interface ScanJobInput {
@@ -15,7 +16,7 @@ export interface ScanJobInput {
   piece: number;
   tables: LookupTables;
   /** The scan kernel to use (roll-kernel.ts), compiled by the calling thread; none for the JavaScript loop. */
-  kernel: WebAssembly.Module | undefined;
+  kernel: ScanKernel | undefined;
   progress: BigInt64Array;
   /** Set by the calling thread to stop the job at its next piece. */
   abort: AbortFlag;

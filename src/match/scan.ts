@@ -15,7 +15,7 @@ import { weakParts } from '../checksum/rolling.js';
 import { sharedArray } from '../util/shared-memory.js';
 import { HASH_LIMIT, isShortBlockAt, newScanState, type ScanTables, scanTables } from './scan-buffer.js';
 import { type AbortFlag, checkAbort, SCAN_PIECE, scanFileRange } from './scan-range.js';
-import { rollKernelModule } from './roll-kernel.js';
+import { scanKernel } from './roll-kernel.js';
 
 /** Options of {@link scanFile}. */
 export interface ScanOptions {
@@ -114,7 +114,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     const pool = workers > 0 ? (options.pool ?? (ownPool = new WorkerPool(workers)).warm()) : undefined;
     const lookup = options.lookup ?? buildLookup(index);
     const hash = await loadStrongHash(index.strongHash);
-    const tables = scanTables(lookup, rollKernelModule());
+    const tables = scanTables(lookup, scanKernel());
     const counters = newCounters();
     const matches = new MatchList();
     const piece = options.piece ?? SCAN_PIECE;
