@@ -36,6 +36,9 @@ export function simdSumsModule(): WebAssembly.Module {
   return compiled;
 }
 
+/** Where a {@link SimdSums} of its own memory keeps the bytes to sum ({@link SimdSums.withBuffer}). */
+const OWN_BUFFER_AT = 1024;
+
 /**
  * Block sums with WebAssembly SIMD, on bytes that lie in a WebAssembly memory (the scan kernel's,
  * so that nothing is copied): the weak checksum at several times the speed of a JavaScript loop,
@@ -52,6 +55,15 @@ export class SimdSums {
     this.#ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdExports;
     this.#memory = memory;
     this.#scratchAt = scratchAt;
+  }
+
+  /**
+   * A {@link SimdSums} on a memory of its own, with `bytes` bytes in it to read data into and sum.
+   * @param module - the compiled kernel, when a thread that compiled it handed it over.
+   */
+  static withBuffer(bytes: number, module?: WebAssembly.Module): { sums: SimdSums; buffer: Uint8Array } {
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((OWN_BUFFER_AT + bytes) / 65536) });
+    return { sums: new SimdSums(memory, 0, module), buffer: new Uint8Array(memory.buffer, OWN_BUFFER_AT, bytes) };
   }
 
   /** The weak checksum of `data[start .. start + length)` (`data` a view of the memory), as weakParts (rolling.ts) gives it. */

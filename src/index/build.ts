@@ -8,6 +8,7 @@ import { sharedArray } from '../util/shared-memory.js';
 import { WorkerPool } from '../parallel/pool.js';
 import { type BlockIndex, blockCountOf, checkBlockSize, DEFAULT_BLOCK_SIZE, strongLengthProblem } from './block-index.js';
 import { type BlockSumsLayout, SUM_PIECE, sumFileBlocks } from './build-sums.js';
+import { simdSumsModule } from '../checksum/simd-sums.js';
 import { sumsJob } from './sums-job.js';
 
 /** Options of {@link buildIndex}. */
@@ -91,7 +92,7 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
       try {
         const jobs = Array.from({ length: workers }, (_, w) => {
           const i = ranges - workers + w;
-          return pool.run(sumsJob, { path, fileSize, from: bound(i), to: bound(i + 1), layout, progress });
+          return pool.run(sumsJob, { path, fileSize, from: bound(i), to: bound(i + 1), layout, progress, simd: simdSumsModule() });
         });
         jobs.forEach((j) => j.catch(() => {})); // observed below; keeps an early failure from going unhandled
         if (fileHasher) await forEachPiece(fh, path, 0, fileSize, SUM_PIECE, 'shrank while it was read', (d) => fileHasher.update(d));

@@ -11,11 +11,13 @@ export interface SumsJobInput {
   to: number;
   layout: BlockSumsLayout;
   progress: BigInt64Array;
+  /** The SIMD kernel (checksum/simd-sums.ts), compiled by the calling thread. */
+  simd: WebAssembly.Module;
 }
 
 /** A range of blocks of a parallel index build, on a worker thread: see build.ts. */
 export const sumsJob = defineJob('sums', import.meta.url, async (j: SumsJobInput): Promise<null> => {
   const hash = await loadStrongHash(j.layout.hash);
-  await withRegularFile(j.path, (fh) => sumFileBlocks(fh, j.path, j.fileSize, j.from, j.to, j.layout, hash, undefined, j.progress));
+  await withRegularFile(j.path, (fh) => sumFileBlocks(fh, j.path, j.fileSize, j.from, j.to, j.layout, hash, undefined, j.progress, j.simd));
   return null;
 });

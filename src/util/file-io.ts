@@ -60,8 +60,9 @@ export async function readExactly(
 
 /**
  * Streams bytes `start .. end` of a file in pieces of at most `pieceSize` bytes, through one
- * buffer: `onPiece` must be done with a piece before it returns. A file shorter than `end` is an
- * error naming `name` and `problem`.
+ * buffer (from `into`, given the size it must have, when the bytes must land somewhere in
+ * particular): `onPiece` must be done with a piece before it returns. A file shorter than `end`
+ * is an error naming `name` and `problem`.
  */
 export async function forEachPiece(
   fh: FileHandle,
@@ -71,8 +72,10 @@ export async function forEachPiece(
   pieceSize: number,
   problem: string,
   onPiece: (data: Uint8Array, offset: number) => void,
+  into?: (bytes: number) => Uint8Array,
 ): Promise<void> {
-  const buf = new Uint8Array(Math.max(0, Math.min(pieceSize, end - start)));
+  const bytes = Math.max(0, Math.min(pieceSize, end - start));
+  const buf = into ? into(bytes) : new Uint8Array(bytes);
   for (let off = start; off < end; off += buf.length) {
     const data = buf.subarray(0, Math.min(buf.length, end - off));
     await readExactly(fh, data, data.length, off, name, problem);
