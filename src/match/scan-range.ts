@@ -44,25 +44,42 @@ export async function scanFileRange(
 ): Promise<number> {
   const overlap = t.blockSize + t.shortLength;
   const size = Math.min(piece, Math.max(0, to - from)) + overlap;
-  // The kernel scans its own memory: the file is read there. Otherwise a plain Uint8Array (not a
-  // Buffer) keeps the hot loop's element access monomorphic.
-  const kernel = t.kernel && !everyOffset ? acquireRollKernel(t.kernel, t.bits, size) : undefined;
-  const buf = kernel ? kernel.buffer : new Uint8Array(size);
+  // Two buffers: the next piece is read (on libuv's threads) while this one is scanned. The
+  // kernel scans its own memory, so the file is read there. Otherwise plain Uint8Arrays (not
+  // Buffers) keep the hot loop's element access monomorphic.
+  const kernel = t.kernel && !everyOffset ? acquireRollKernel(t.kernel, t.bits, 2 * size) : undefined;
+  const bufs = kernel ? [kernel.buffer.subarray(0, size), kernel.buffer.subarray(size)] : [new Uint8Array(size), new Uint8Array(size)];
+  // Piece k holds the windows that start in [base, base + piece), wherever the scan is: it
+  // starts from where the last piece's scan got to, which a match may have put past base.
+  const read = async (base: number, slot: number): Promise<Uint8Array> => {
+    const data = bufs[slot].subarray(0, Math.min(fileSize, Math.min(to, base + piece) - 1 + overlap) - base);
+    await readExactly(fh, data, data.length, base, name, 'shrank while it was scanned');
+    return data;
+  };
+  let pending: Promise<Uint8Array> | undefined;
   try {
     let p = from;
-    while (p < to) {
-      const pieceEnd = Math.min(to, p + piece);
+    let slot = 0;
+    for (let base = from; base < to; base += piece, slot ^= 1) {
+      const pieceEnd = Math.min(to, base + piece);
       const readEnd = Math.min(fileSize, pieceEnd - 1 + overlap);
-      if (readEnd - p < Math.min(t.blockSize, t.shortLength || t.blockSize)) return Math.max(p, to);
+      if (readEnd - Math.max(p, base) < Math.min(t.blockSize, t.shortLength || t.blockSize)) return Math.max(p, to);
       checkAbort(abort);
-      const data = buf.subarray(0, readEnd - p);
-      await readExactly(fh, data, data.length, p, name, 'shrank while it was scanned');
+      const data = await (pending ?? read(base, slot));
+      pending = pieceEnd < to && readEnd < fileSize ? read(pieceEnd, slot ^ 1) : undefined;
+      // Observed by the next turn's await; this keeps a failure while this piece is scanned
+      // (or after an abort) from going unhandled.
+      pending?.catch(() => {});
+      if (p >= pieceEnd) continue;
       const before = p;
-      p = everyOffset ? scanEveryOffset(t, hash, data, p, p, pieceEnd, fileSize, out, c, st) : scanBuffer(t, hash, data, p, p, pieceEnd, fileSize, out, c, st, kernel);
+      const at = Math.max(p, base);
+      p = everyOffset ? scanEveryOffset(t, hash, data, base, at, pieceEnd, fileSize, out, c, st) : scanBuffer(t, hash, data, base, at, pieceEnd, fileSize, out, c, st, kernel);
       addProgress(progress, Math.min(p, to) - before);
     }
     return p;
   } finally {
+    // The kernel's buffer is not given back while a read into it may still be going on.
+    await pending?.catch(() => {});
     if (kernel) releaseRollKernel(kernel);
   }
 }
