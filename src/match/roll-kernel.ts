@@ -1,18 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { SIMD_SCRATCH, SimdSums, simdSumsModule } from '../checksum/simd-sums.js';
+import type { LookupTables } from '../index/lookup.js';
 
-/** What roll-kernel.wat exports. */
+/** A loop of roll-kernel.wat.mjs: see there. */
+type RollLoop = (p: number, stop: number, L: number, shift: number, a: number, b: number, slotsAt: number, slotsShift: number, weakAt: number, wm: number) => number;
+
+/** What roll-kernel.wat.mjs exports. */
 interface KernelExports {
   memory: WebAssembly.Memory;
-  roll(p: number, stop: number, L: number, bits: number, shift: number, a: number, b: number): number;
-  rollMasked(p: number, stop: number, L: number, bits: number, shift: number, a: number, b: number, wm: number): number;
+  roll: RollLoop;
+  rollMasked: RollLoop;
 }
+
+/** The tables the kernel reads, copied into its memory: {@link LookupTables}'. */
+export type KernelTables = Pick<LookupTables, 'bits' | 'slots' | 'weak' | 'weakMask'>;
 
 /** Where the block sums' scratch starts in a kernel's memory (addresses 0-7 hold a and b). */
 const SUMS_AT = 64;
 
-/** Where the prefilter starts in a kernel's memory. */
-const BITS_AT = (SUMS_AT + SIMD_SCRATCH + 63) & ~63;
+/** Where the prefilter starts in a kernel's memory (as roll-kernel.wat.mjs has it), past the block sums' scratch. */
+const BITS_AT = 1024;
+if (SUMS_AT + SIMD_SCRATCH > BITS_AT) throw new Error('the scan kernel layout overlaps');
+
+const align64 = (n: number) => (n + 63) & ~63;
 
 /** The compiled kernels a scan uses: the rolling loop, and the block sums (checksum/simd-sums.ts). */
 export interface ScanKernel {
@@ -60,25 +70,30 @@ export function scanKernel(): ScanKernel | undefined {
 }
 
 /**
- * One instance of the kernel with its own memory: the prefilter and a read buffer, which the
- * kernel scans in place. Instances are reused on their thread ({@link acquireRollKernel}).
+ * One instance of the kernel with its own memory: the prefilter, the table of weak sums and a read
+ * buffer, which the kernel scans in place. Instances are reused on their thread ({@link acquireRollKernel}).
  */
 export class RollKernel {
   readonly #kernel: ScanKernel;
   readonly #exports: KernelExports;
-  /** Block sums on this kernel's memory: of windows of its buffer, where they are. */
-  readonly sums: SimdSums;
-  #bitsFrom: Int32Array | undefined;
+  #tablesFrom: KernelTables | undefined;
+  #loop: RollLoop;
+  #slotsAt = 0;
+  #weakAt = 0;
+  #slotsShift = 0;
   /** a and b as the last call left them. */
   #sums: Int32Array;
   /** The read buffer, in the kernel's memory: what {@link RollKernel.roll} scans must be a part of it. */
   buffer: Uint8Array;
+  /** Block sums on this kernel's memory: of windows of its buffer, where they are. */
+  readonly sums: SimdSums;
 
   constructor(kernel: ScanKernel) {
     this.#kernel = kernel;
     this.#exports = new WebAssembly.Instance(kernel.roll).exports as unknown as KernelExports;
     this.sums = new SimdSums(this.#exports.memory, SUMS_AT, kernel.sums);
     this.#sums = new Int32Array(this.#exports.memory.buffer, 0, 2);
+    this.#loop = this.#exports.roll;
     this.buffer = new Uint8Array(0);
   }
 
@@ -87,19 +102,28 @@ export class RollKernel {
     return this.#kernel === kernel;
   }
 
-  /** Loads the prefilter `bits` (unless loaded already) and makes {@link RollKernel.buffer} `bytes` long. */
-  prepare(bits: Int32Array, bytes: number): void {
-    const bufferAt = BITS_AT + ((bits.byteLength + 63) & ~63);
+  /** Loads the tables `t` (unless loaded already) and makes {@link RollKernel.buffer} `bytes` long. */
+  prepare(t: KernelTables, bytes: number): void {
+    const slotsAt = align64(BITS_AT + t.bits.byteLength);
+    const weakAt = align64(slotsAt + t.slots.byteLength);
+    const bufferAt = align64(weakAt + t.weak.byteLength);
     const needed = bufferAt + bytes;
     const memory = this.#exports.memory;
     if (memory.buffer.byteLength < needed) {
       memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
-      this.#bitsFrom = undefined;
+      this.#tablesFrom = undefined;
     }
-    if (this.#bitsFrom !== bits) {
-      new Int32Array(memory.buffer, BITS_AT, bits.length).set(bits);
-      this.#bitsFrom = bits;
+    const f = this.#tablesFrom;
+    if (f === undefined || f.bits !== t.bits || f.slots !== t.slots || f.weak !== t.weak) {
+      new Int32Array(memory.buffer, BITS_AT, t.bits.length).set(t.bits);
+      new Int32Array(memory.buffer, slotsAt, t.slots.length).set(t.slots);
+      new Int32Array(memory.buffer, weakAt, t.weak.length).set(t.weak);
+      this.#tablesFrom = t;
     }
+    this.#loop = t.weakMask === -1 ? this.#exports.roll : this.#exports.rollMasked;
+    this.#slotsAt = slotsAt;
+    this.#weakAt = weakAt;
+    this.#slotsShift = 32 - Math.log2(t.slots.length);
     this.#sums = new Int32Array(memory.buffer, 0, 2);
     this.buffer = new Uint8Array(memory.buffer, bufferAt, bytes);
   }
@@ -107,10 +131,10 @@ export class RollKernel {
   /**
    * What rollToCandidate (scan-buffer.ts) does, in the kernel: examines the windows of `buf` (a
    * part of {@link RollKernel.buffer}) from `i` up to `stop`, rolling `sums` (a, b) as it goes,
-   * and returns the first that the prefilter lets through, or `stop`.
+   * and returns the first whose weak sum (masked with `wm`) is in the table, or `stop`.
    */
   roll(buf: Uint8Array, i: number, stop: number, L: number, shift: number, wm: number, sums: Int32Array): number {
-    const ex = this.#exports;
+    const loop = this.#loop;
     const base = buf.byteOffset;
     const end = base + stop;
     let p = base + i;
@@ -120,7 +144,7 @@ export class RollKernel {
       // A call that stops short of `end` examines one window more than it rolls past, the one
       // the next call starts at, so that the sums it leaves belong to that window.
       const callEnd = Math.min(end, p + CALL_SPAN);
-      p = wm === -1 ? ex.roll(p, callEnd, L, BITS_AT, shift, a, b) : ex.rollMasked(p, callEnd, L, BITS_AT, shift, a, b, wm);
+      p = loop(p, callEnd, L, shift, a, b, this.#slotsAt, this.#slotsShift, this.#weakAt, wm);
       a = this.#sums[0];
       b = this.#sums[1];
       if (p < callEnd || callEnd === end) break;
@@ -135,11 +159,11 @@ export class RollKernel {
 const idle: RollKernel[] = [];
 
 /**
- * An instance of `kernel` with the prefilter `bits` loaded and a read buffer of `bytes` bytes;
+ * An instance of `kernel` with the tables `t` loaded and a read buffer of `bytes` bytes;
  * give it back with {@link releaseRollKernel}. Scans on one thread may overlap (they await
  * reads), so each has an instance of its own; instances are kept for the next scan.
  */
-export function acquireRollKernel(kernel: ScanKernel, bits: Int32Array, bytes: number): RollKernel {
+export function acquireRollKernel(kernel: ScanKernel, t: KernelTables, bytes: number): RollKernel {
   let k: RollKernel | undefined;
   for (let j = idle.length - 1; j >= 0; j--) {
     if (!idle[j].runs(kernel)) continue;
@@ -148,7 +172,7 @@ export function acquireRollKernel(kernel: ScanKernel, bits: Int32Array, bytes: n
     break;
   }
   k ??= new RollKernel(kernel);
-  k.prepare(bits, bytes);
+  k.prepare(t, bytes);
   return k;
 }
 

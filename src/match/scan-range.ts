@@ -47,7 +47,7 @@ export async function scanFileRange(
   // Two buffers: the next piece is read (on libuv's threads) while this one is scanned. The
   // kernel scans its own memory, so the file is read there. Otherwise plain Uint8Arrays (not
   // Buffers) keep the hot loop's element access monomorphic.
-  const kernel = t.kernel && !everyOffset ? acquireRollKernel(t.kernel, t.bits, 2 * size) : undefined;
+  const kernel = t.kernel && !everyOffset ? acquireRollKernel(t.kernel, t, 2 * size) : undefined;
   const bufs = kernel ? [kernel.buffer.subarray(0, size), kernel.buffer.subarray(size)] : [new Uint8Array(size), new Uint8Array(size)];
   // Piece k holds the windows that start in [base, base + piece), wherever the scan is: it
   // starts from where the last piece's scan got to, which a match may have put past base.

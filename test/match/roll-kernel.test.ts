@@ -37,7 +37,7 @@ async function scanBoth(index: BlockIndex, local: Uint8Array, from: number) {
   const run = (kernel: boolean) => {
     const module = kernel ? scanKernel() : undefined;
     const t = scanTables(lookup, module);
-    const k = module ? acquireRollKernel(module, t.bits, local.length) : undefined;
+    const k = module ? acquireRollKernel(module, t, local.length) : undefined;
     try {
       const buf = k ? k.buffer : local;
       if (k) buf.set(local);
