@@ -42,7 +42,7 @@ import {
   writeFewMatches,
   writeFile,
 } from './common.js';
-import { parallelHeadroom } from './headroom.js';
+import { cYardstick, parallelHeadroom } from './headroom.js';
 import { peerVersion, runDeltasync, runProcess } from './peers.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -673,7 +673,14 @@ async function main(): Promise<void> {
     name: `parallel headroom: ${P} workers vs 1`,
     value: `×${fixed(head.speedup)}`,
     unit: 'speedup',
-    notes: `pure compute loop, median of ${head.all.length} (${head.all.map((x) => fixed(x)).join(', ')}); ×${P} means ${P} free cores`,
+    notes: `the scan kernel alone (roll-kernel.wasm, ${fixed(head.oneMBps, 0)} MB/s on one worker), median of ${head.all.length} (${head.all.map((x) => fixed(x)).join(', ')}); ×${P} means ${P} free cores: the yardstick for the parallel rows`,
+  });
+  const c = cYardstick();
+  machine.push({
+    name: 'yardstick: the kernel loop in plain C, 1 thread',
+    value: c === undefined ? 'n/a' : fixed(c, 0),
+    unit: 'MB/s',
+    notes: c === undefined ? 'no C compiler (cc)' : `bench/yardstick.c, cc -O2; the WebAssembly kernel alone: ${fixed(head.oneMBps, 0)} MB/s (${fixed((100 * head.oneMBps) / c, 0)}% of C)`,
   });
   progress('worker pool start');
   // Boot time: until every worker has loaded its modules and answered a message. The job kind is
