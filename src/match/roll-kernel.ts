@@ -1,19 +1,42 @@
 import { readFileSync } from 'node:fs';
 import { SIMD_SCRATCH, SimdSums, simdSumsModule } from '../checksum/simd-sums.js';
+import type { ScanCounters } from './match-list.js';
 import type { LookupTables } from '../index/lookup.js';
 
 /** A loop of roll-kernel.wat.mjs: see there. */
-type RollLoop = (p: number, stop: number, L: number, shift: number, a: number, b: number, slotsAt: number, slotsShift: number, weakAt: number, wm: number) => number;
+type RollLoop = (p: number, stop: number, end: number, L: number, shift: number, a: number, b: number, slotsAt: number, slotsShift: number, weakAt: number, wm: number) => number;
+
+/** rollPairs of roll-kernel.wat.mjs: see there. */
+type PairLoop = (
+  p: number,
+  stop: number,
+  end: number,
+  L: number,
+  shift: number,
+  a: number,
+  b: number,
+  slotsAt: number,
+  slotsShift: number,
+  weakAt: number,
+  wm: number,
+  a2: number,
+  b2: number,
+  pairsAt: number,
+  pairsShift: number,
+  lastWeak: number,
+  runEnd: number,
+) => number;
 
 /** What roll-kernel.wat.mjs exports. */
 interface KernelExports {
   memory: WebAssembly.Memory;
   roll: RollLoop;
   rollMasked: RollLoop;
+  rollPairs: PairLoop;
 }
 
 /** The tables the kernel reads, copied into its memory: {@link LookupTables}'. */
-export type KernelTables = Pick<LookupTables, 'bits' | 'slots' | 'weak' | 'weakMask'>;
+export type KernelTables = Pick<LookupTables, 'bits' | 'slots' | 'weak' | 'weakMask' | 'matchRun' | 'pairs' | 'pairsShift' | 'blockCount'>;
 
 /** Where the block sums' scratch starts in a kernel's memory (addresses 0-7 hold a and b). */
 const SUMS_AT = 64;
@@ -81,7 +104,11 @@ export class RollKernel {
   #slotsAt = 0;
   #weakAt = 0;
   #slotsShift = 0;
-  /** a and b as the last call left them. */
+  /** For an index of pairs (matchRun 2, masked sums): where the pairs filter is, else 0. */
+  #pairsAt = 0;
+  #pairsShift = 0;
+  #lastWeak = 0;
+  /** a and b as the last call left them, then the count of windows rollPairs turned away. */
   #sums: Int32Array;
   /** The read buffer, in the kernel's memory: what {@link RollKernel.roll} scans must be a part of it. */
   buffer: Uint8Array;
@@ -92,7 +119,7 @@ export class RollKernel {
     this.#kernel = kernel;
     this.#exports = new WebAssembly.Instance(kernel.roll).exports as unknown as KernelExports;
     this.sums = new SimdSums(this.#exports.memory, SUMS_AT, kernel.sums);
-    this.#sums = new Int32Array(this.#exports.memory.buffer, 0, 2);
+    this.#sums = new Int32Array(this.#exports.memory.buffer, 0, 3);
     this.#loop = this.#exports.roll;
     this.buffer = new Uint8Array(0);
   }
@@ -106,7 +133,8 @@ export class RollKernel {
   prepare(t: KernelTables, bytes: number): void {
     const slotsAt = align64(BITS_AT + t.bits.byteLength);
     const weakAt = align64(slotsAt + t.slots.byteLength);
-    const bufferAt = align64(weakAt + t.weak.byteLength);
+    const pairsAt = align64(weakAt + t.weak.byteLength);
+    const bufferAt = align64(pairsAt + t.pairs.byteLength);
     const needed = bufferAt + bytes;
     const memory = this.#exports.memory;
     if (memory.buffer.byteLength < needed) {
@@ -114,45 +142,61 @@ export class RollKernel {
       this.#tablesFrom = undefined;
     }
     const f = this.#tablesFrom;
-    if (f === undefined || f.bits !== t.bits || f.slots !== t.slots || f.weak !== t.weak) {
+    if (f === undefined || f.bits !== t.bits || f.slots !== t.slots || f.weak !== t.weak || f.pairs !== t.pairs) {
       new Int32Array(memory.buffer, BITS_AT, t.bits.length).set(t.bits);
       new Int32Array(memory.buffer, slotsAt, t.slots.length).set(t.slots);
       new Int32Array(memory.buffer, weakAt, t.weak.length).set(t.weak);
+      new Int32Array(memory.buffer, pairsAt, t.pairs.length).set(t.pairs);
       this.#tablesFrom = t;
     }
     this.#loop = t.weakMask === -1 ? this.#exports.roll : this.#exports.rollMasked;
     this.#slotsAt = slotsAt;
     this.#weakAt = weakAt;
     this.#slotsShift = 32 - Math.log2(t.slots.length);
-    this.#sums = new Int32Array(memory.buffer, 0, 2);
+    // The pair check needs the prefilter keyed as for masked sums (an unmasked index of pairs is
+    // left to scan-buffer.ts's check).
+    this.#pairsAt = t.matchRun === 2 && t.weakMask !== -1 && t.blockCount > 0 ? pairsAt : 0;
+    this.#pairsShift = t.pairsShift;
+    this.#lastWeak = t.blockCount > 0 ? t.weak[t.blockCount - 1] : 0;
+    this.#sums = new Int32Array(memory.buffer, 0, 3);
     this.buffer = new Uint8Array(memory.buffer, bufferAt, bytes);
   }
 
   /**
    * What rollToCandidate (scan-buffer.ts) does, in the kernel: examines the windows of `buf` (a
    * part of {@link RollKernel.buffer}) from `i` up to `stop`, rolling `sums` (a, b) as it goes,
-   * and returns the first whose weak sum (masked with `wm`) is in the table, or `stop`.
+   * and returns the first whose weak sum (masked with `wm`) is in the table, or `stop`. For an
+   * index of pairs, one that cannot begin a pair is passed over (and counted in `c.weakHits`, as
+   * the scan counts it), unless it starts at `runEnd` (an index of `buf`: it continues a run).
    */
-  roll(buf: Uint8Array, i: number, stop: number, L: number, shift: number, wm: number, sums: Int32Array): number {
-    const loop = this.#loop;
+  roll(buf: Uint8Array, i: number, stop: number, L: number, shift: number, wm: number, sums: Int32Array, runEnd: number, c: ScanCounters): number {
+    const ex = this.#exports;
     const base = buf.byteOffset;
     const end = base + stop;
+    // Windows whose next window lies in `buf`, and whose rolling past reads no further.
+    const pairEnd = this.#pairsAt === 0 ? base : base + Math.min(stop, buf.length - 2 * L);
     let p = base + i;
     let a = sums[0];
     let b = sums[1];
-    for (;;) {
-      // A call that stops short of `end` examines one window more than it rolls past, the one
-      // the next call starts at, so that the sums it leaves belong to that window.
-      const callEnd = Math.min(end, p + CALL_SPAN);
-      p = loop(p, callEnd, L, shift, a, b, this.#slotsAt, this.#slotsShift, this.#weakAt, wm);
+    while (p < end) {
+      let callEnd: number;
+      if (p < pairEnd) {
+        callEnd = Math.min(pairEnd, p + CALL_SPAN);
+        const s2 = this.sums.weak(buf, p - base + L, L);
+        this.#sums[2] = 0;
+        p = ex.rollPairs(p, callEnd, end, L, shift, a, b, this.#slotsAt, this.#slotsShift, this.#weakAt, wm, s2 & 0xffff, s2 >>> 16, this.#pairsAt, this.#pairsShift, this.#lastWeak, base + runEnd);
+        c.weakHits += this.#sums[2];
+      } else {
+        callEnd = Math.min(end, p + CALL_SPAN);
+        p = this.#loop(p, callEnd, end, L, shift, a, b, this.#slotsAt, this.#slotsShift, this.#weakAt, wm);
+      }
       a = this.#sums[0];
       b = this.#sums[1];
-      if (p < callEnd || callEnd === end) break;
-      p = callEnd - 1;
+      if (p < callEnd) break;
     }
     sums[0] = a;
     sums[1] = b;
-    return p - base;
+    return Math.min(p, end) - base;
   }
 }
 

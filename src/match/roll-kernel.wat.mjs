@@ -1,13 +1,15 @@
 // Source of roll-kernel.wasm (assembled by scripts/compile-wat.mjs in `npm run build`): the
 // scan's hot loop (match/scan-buffer.ts, rollToCandidate) in WebAssembly. This file prints the
-// WAT: two variants of one loop, unrolled four windows a turn.
+// WAT: three variants of one loop, unrolled four windows a turn.
 //
-// roll, rollMasked (p, stop, L, shift, a, b, slotsAt, slotsShift, weakAt, wm) -> address
+// roll, rollMasked (p, stop, end, L, shift, a, b, slotsAt, slotsShift, weakAt, wm) -> address
+// rollPairs (…, wm, a2, b2, pairsAt, pairsShift, lastWeak, runEnd) -> address
 //   Rolls the weak sum of a window of L bytes from address p and returns the address of the first
 //   window whose (masked) weak sum is in the index's table, or stop. Every window p <= q < stop
-//   is examined; the byte after a window is read only to roll past it, so the last one is
-//   examined without rolling. a and b are the window's sums as int32 (only their low 16 bits
-//   matter); the values reached are left at addresses 0 and 4.
+//   is examined and rolled past, so that at stop the sums are those of the window at stop, except
+//   the window at end - 1, the last there is (the byte after it may not be there): it is examined
+//   without rolling. a and b are the window's sums as int32 (only their low 16 bits matter); the
+//   values reached are left at addresses 0 and 4.
 //
 // The prefilter is index/lookup.ts's, at address 1024: with w = (a & 0xffff) | (b << 16) and
 // h = imul(w, 0x9e3779b1), word h >>> shift holds bits (1 << h) and (1 << (h >>> 5)) for every
@@ -17,6 +19,14 @@
 // table: measured no faster at 64 or 128 bits a block.) A window the filter passes is looked up in
 // the table (slots at slotsAt, keyed by imul(w', 0x9e3779b1) >>> slotsShift with w' the masked
 // sum; 1 + block, 0 empty; weak sums of blocks at weakAt), so false passes stay in here.
+//
+// rollPairs is rollMasked for an index whose blocks count only two at a time (matchRun 2, as
+// zsync's): it also rolls the sums a2, b2 of the window a block later, and a window in the table
+// is returned only when that next window can follow it (the pairs filter of index/lookup.ts at
+// pairsAt: h = pairBit(w, w2), word h >>> pairsShift, both bits), when its sum is the last
+// block's (nothing follows that one), or when it starts at runEnd (it continues a run): what
+// pairPossible in scan-buffer.ts decides. Windows in the table turned away here are counted at
+// address 8. The caller keeps the second window inside the buffer (p + 2L <= its end).
 
 const BITS_AT = 1024;
 const get = (x) => `(local.get ${x})`;
@@ -39,6 +49,15 @@ function check(masked, label) {
   return `(if ${pass} (then (br_if ${label} (call $inTable ${get('$w')} ${slotKey} ${get('$slotsAt')} ${get('$slotsShift')} ${get('$weakAt')}))))`;
 }
 
+/** Branches to `label` when the window ($w, $h) passes the filter, is in the table and, with pairs, can begin a pair. */
+function checkPairs(label) {
+  const word = `(i32.load offset=${BITS_AT} (i32.shl (i32.shr_u ${get('$h')} ${get('$shift')}) (i32.const 2)))`;
+  const pass = `(i32.eq (i32.and ${word} (local.tee $m (i32.or (i32.shl (i32.const 1) ${get('$h')}) (i32.shl (i32.const 1) (i32.shr_u ${get('$h')} (i32.const 5)))))) ${get('$m')})`;
+  const inTable = `(call $inTable ${get('$w')} (i32.mul ${get('$w')} (i32.const 0x9e3779b1)) ${get('$slotsAt')} ${get('$slotsShift')} ${get('$weakAt')})`;
+  const pair = `(call $pairOk ${get('$w')} ${get('$a2')} ${get('$b2')} ${get('$wm')} ${get('$pairsAt')} ${get('$pairsShift')} ${get('$lastWeak')} ${get('$runEnd')} ${get('$p')})`;
+  return `(if ${pass} (then (if ${inTable} (then (br_if ${label} ${pair})))))`;
+}
+
 const byte = (word, k) => (k < 3 ? `(i32.and (i32.shr_u ${get(word)} (i32.const ${8 * k})) (i32.const 255))` : `(i32.shr_u ${get(word)} (i32.const 24))`);
 
 function rollBy(outByte, inByte) {
@@ -49,37 +68,57 @@ function rollBy(outByte, inByte) {
   ];
 }
 
-function variant(masked) {
-  const name = masked ? 'rollMasked' : 'roll';
+/** Rolls the second window's sums ($a2, $b2) past a byte. */
+function rollSecond(outByte, inByte) {
+  return [
+    `(local.set $o2 ${outByte})`,
+    `(local.set $a2 (i32.add (i32.sub ${get('$a2')} ${get('$o2')}) ${inByte}))`,
+    `(local.set $b2 (i32.add (i32.sub ${get('$b2')} (i32.mul ${get('$Lm')} ${get('$o2')})) ${get('$a2')}))`,
+  ];
+}
+
+function variant(masked, pairs = false) {
+  const name = pairs ? 'rollPairs' : masked ? 'rollMasked' : 'roll';
   const labels = ['$found', '$at1', '$at2', '$at3'];
+  const test = (label) => (pairs ? checkPairs(label) : check(masked, label));
   const quad = [];
   for (let k = 0; k < 4; k++) {
-    quad.push(`;; the window at p + ${k}`, ...key(masked), check(masked, labels[k]), ...rollBy(byte('$wo', k), byte('$wi', k)));
+    quad.push(`;; the window at p + ${k}`, ...key(masked), test(labels[k]), ...rollBy(byte('$wo', k), byte('$wi', k)));
+    if (pairs) quad.push(...rollSecond(byte('$wi', k), byte('$wi2', k)));
   }
-  const one = [...key(masked), check(masked, '$found')];
+  const one = [...key(masked), test('$found')];
+  const pairParams = pairs ? ' (param $a2 i32) (param $b2 i32) (param $pairsAt i32) (param $pairsShift i32) (param $lastWeak i32) (param $runEnd i32)' : '';
+  const pairLocals = pairs ? ' (local $o2 i32) (local $wi2 i32)' : '';
+  const loadSecond = pairs ? `(local.set $wi2 (i32.load (i32.add ${get('$p')} (i32.shl ${get('$L')} (i32.const 1)))))` : '';
+  const rollOneSecond = pairs ? rollSecond(`(i32.load8_u (i32.add ${get('$p')} ${get('$L')}))`, `(i32.load8_u (i32.add ${get('$p')} (i32.shl ${get('$L')} (i32.const 1))))`).join('\n        ') : '';
   return `
-  (func (export "${name}") (param $p i32) (param $stop i32) (param $L i32) (param $shift i32) (param $a i32) (param $b i32)
-      (param $slotsAt i32) (param $slotsShift i32) (param $weakAt i32) (param $wm i32) (result i32)
-    (local $w i32) (local $h i32) (local $m i32) (local $o i32) (local $wo i32) (local $wi i32) (local $Lm i32) (local $last i32)
+  (func (export "${name}") (param $p i32) (param $stop i32) (param $end i32) (param $L i32) (param $shift i32) (param $a i32) (param $b i32)
+      (param $slotsAt i32) (param $slotsShift i32) (param $weakAt i32) (param $wm i32)${pairParams} (result i32)
+    (local $w i32) (local $h i32) (local $m i32) (local $o i32) (local $wo i32) (local $wi i32) (local $Lm i32) (local $last i32) (local $qlast i32)${pairLocals}
     (local.set $Lm (i32.and ${get('$L')} (i32.const 0xffff)))
-    (local.set $last (i32.sub ${get('$stop')} (i32.const 1)))
+    (local.set $last (i32.sub ${get('$end')} (i32.const 1)))
+    (local.set $qlast (select ${get('$stop')} ${get('$last')} (i32.lt_s ${get('$stop')} ${get('$last')})))
     (block $found
     (block $at3 (block $at2 (block $at1
-      ;; Four windows a turn while all four can roll (p + 3 < last), the leaving and entering
-      ;; bytes taken from one 32-bit load each.
+      ;; Four windows a turn while all four can roll (p + 3 < stop and p + 3 < last), the leaving
+      ;; and entering bytes taken from one 32-bit load each.
       (block $tail
         (loop $quad
-          (br_if $tail (i32.gt_s (i32.add ${get('$p')} (i32.const 4)) ${get('$last')}))
+          (br_if $tail (i32.gt_s (i32.add ${get('$p')} (i32.const 4)) ${get('$qlast')}))
           (local.set $wo (i32.load ${get('$p')}))
           (local.set $wi (i32.load (i32.add ${get('$p')} ${get('$L')})))
+          ${loadSecond}
           ${quad.join('\n          ')}
           (local.set $p (i32.add ${get('$p')} (i32.const 4)))
           (br $quad)))
-      ;; The last few windows, one at a time; the last is examined without rolling.
+      ;; The rest one at a time, up to stop (the sums then belong to the window at stop); the
+      ;; window at end - 1 is examined without rolling (the byte after it may not be there).
       (loop $one
+        (br_if $found (i32.ge_s ${get('$p')} ${get('$stop')}))
         ${one.join('\n        ')}
         (if (i32.ge_s ${get('$p')} ${get('$last')}) (then (local.set $p ${get('$stop')}) (br $found)))
         ${rollBy(`(i32.load8_u ${get('$p')})`, `(i32.load8_u (i32.add ${get('$p')} ${get('$L')}))`).join('\n        ')}
+        ${rollOneSecond}
         (local.set $p (i32.add ${get('$p')} (i32.const 1)))
         (br $one)))
       (local.set $p (i32.add ${get('$p')} (i32.const 1))) (br $found))
@@ -105,9 +144,28 @@ const IN_TABLE = `
       (br $probe))
     (i32.const 0))`;
 
+/**
+ * Whether a window in the table with sum w can begin a pair (see rollPairs); counts at address 8
+ * those that cannot. pairBit (index/lookup.ts): x = w ^ imul(w2 ^ (w2 >>> 16), 0x85ebca6b),
+ * x ^= x >>> 16, h = imul(x, 0x9e3779b1).
+ */
+const PAIR_OK = `
+  (func $pairOk (param $w i32) (param $a2 i32) (param $b2 i32) (param $wm i32) (param $pairsAt i32) (param $pairsShift i32)
+      (param $lastWeak i32) (param $runEnd i32) (param $p i32) (result i32)
+    (local $w2 i32) (local $x i32) (local $h i32) (local $m i32)
+    (if (i32.or (i32.eq ${get('$w')} ${get('$lastWeak')}) (i32.eq ${get('$p')} ${get('$runEnd')})) (then (return (i32.const 1))))
+    (local.set $w2 (i32.and (i32.or (i32.and ${get('$a2')} (i32.const 0xffff)) (i32.shl ${get('$b2')} (i32.const 16))) ${get('$wm')}))
+    (local.set $x (i32.xor ${get('$w')} (i32.mul (i32.xor ${get('$w2')} (i32.shr_u ${get('$w2')} (i32.const 16))) (i32.const 0x85ebca6b))))
+    (local.set $h (i32.mul (i32.xor ${get('$x')} (i32.shr_u ${get('$x')} (i32.const 16))) (i32.const 0x9e3779b1)))
+    (local.set $m (i32.or (i32.shl (i32.const 1) ${get('$h')}) (i32.shl (i32.const 1) (i32.shr_u ${get('$h')} (i32.const 5)))))
+    (if (i32.eq (i32.and (i32.load (i32.add ${get('$pairsAt')} (i32.shl (i32.shr_u ${get('$h')} ${get('$pairsShift')}) (i32.const 2)))) ${get('$m')}) ${get('$m')})
+      (then (return (i32.const 1))))
+    (i32.store (i32.const 8) (i32.add (i32.load (i32.const 8)) (i32.const 1)))
+    (i32.const 0))`;
+
 export default function wat() {
   return `(module
-  (memory (export "memory") 1)${IN_TABLE}${variant(false)}${variant(true)}
+  (memory (export "memory") 1)${IN_TABLE}${PAIR_OK}${variant(false)}${variant(true)}${variant(true, true)}
 )
 `;
 }

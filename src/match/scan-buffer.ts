@@ -574,7 +574,7 @@ export function scanBuffer(
     const start = i;
     let k = -1;
     for (;;) {
-      if (kernel) i = kernel.roll(buf, i, stop, L, shift, wm, state);
+      if (kernel) i = kernel.roll(buf, i, stop, L, shift, wm, state, st.runEnd - base, c);
       else i = wm === -1 ? rollToCandidate(buf, words, i, stop, L, bits, shift) : rollToCandidateMasked(buf, words, i, stop, L, bits, shift, wm);
       if (i >= stop) break;
       k = lookupFull(t, hash, ((state[0] & 0xffff) | (state[1] << 16)) & wm, buf, i, i + base, c, st, kernel);

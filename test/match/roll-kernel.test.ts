@@ -20,14 +20,14 @@ import { useTempDirAndPool } from '../helpers/fixture.js';
 
 const fx = useTempDirAndPool();
 
-async function indexOf(data: Uint8Array, blockSize: number, weakMask?: number): Promise<BlockIndex> {
+async function indexOf(data: Uint8Array, blockSize: number, weakMask?: number, matchRun = 1): Promise<BlockIndex> {
   const md5 = await loadStrongHash('md5');
   const blockCount = Math.ceil(data.length / blockSize);
   const weak = new Int32Array(blockCount);
   const strong = new Uint8Array(blockCount * 16);
   sumBlocks(data, 0, { blockSize, hash: 'md5', strongLength: 16, paddedTail: false, weak, strong }, md5);
   if (weakMask !== undefined) for (let k = 0; k < blockCount; k++) weak[k] &= weakMask;
-  return { fileSize: data.length, blockSize, blockCount, strongHash: 'md5', strongLength: 16, weak, strong, ...(weakMask === undefined ? {} : { weakMask }) };
+  return { fileSize: data.length, blockSize, blockCount, strongHash: 'md5', strongLength: 16, weak, strong, matchRun, ...(weakMask === undefined ? {} : { weakMask }) };
 }
 
 /** scanBuffer over `local` from `from`, with the kernel or without: matches, counters, next offset. */
@@ -57,23 +57,24 @@ test('the kernel is built and loads', () => {
   assert.ok(k?.roll instanceof WebAssembly.Module && k.sums instanceof WebAssembly.Module);
 });
 
-test('property: kernel and JavaScript loop agree at any block size, mask and start (scanBuffer)', async () => {
+test('property: kernel and JavaScript loop agree at any block size, mask, match run and start (scanBuffer)', async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 0, max: 0x7fffffff }),
       fc.integer({ min: 0, max: 120_000 }),
       fc.integer({ min: 64, max: 3000 }),
-      fc.constantFrom(undefined, 0xffff0000 | 0, 0x00ffffff, 0xfff0fff0 | 0),
+      fc.constantFrom(undefined, 0xffff0000 | 0, 0x00ffffff, 0xfff0fff0 | 0, 0x0000ffff),
+      fc.constantFrom(1, 2),
       fc.array(editArb, { maxLength: 5 }),
       fc.integer({ min: 0, max: 500 }),
-      async (seed, size, blockSize, weakMask, edits, from) => {
+      async (seed, size, blockSize, weakMask, matchRun, edits, from) => {
         const ref = makeReference(seed, size, blockSize, 'random');
         const local = applyEdits(ref, edits);
-        const { js, wasm } = await scanBoth(await indexOf(ref, blockSize, weakMask), local, Math.min(from, local.length));
+        const { js, wasm } = await scanBoth(await indexOf(ref, blockSize, weakMask, matchRun), local, Math.min(from, local.length));
         assert.deepEqual(wasm, js);
       },
     ),
-    { numRuns: 60 },
+    { numRuns: 100 },
   );
 });
 
