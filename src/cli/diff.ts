@@ -17,6 +17,7 @@ export function diffCommand(out: Output): Command {
         import('../source/locate.js'),
         import('../match/seeds.js'),
         import('../plan/plan.js'),
+        /^https?:/i.test(indexPath) ? import('../source/http-source.js') : undefined,
       ]);
       const { index } = await loadIndex(indexPath);
       const scan = await scanSeeds([local, ...flags.seed], index, { threads: flags.threads, onProgress: out.reporter(`scanning ${local}`) });

@@ -52,14 +52,18 @@ export function patchCommand(out: Output): Command {
       if (positional && flags.output && positional !== flags.output) {
         throw new InvalidArgumentError(`two outputs given: '${positional}' and -o '${flags.output}'.`);
       }
+      // Modules load while the arguments are checked: the HTTP client too when a URL is given.
+      const modules = Promise.all([
+        import('../source/locate.js'),
+        import('../patch/patch.js'),
+        [indexArg, reference].some((a) => a !== undefined && /^https?:/i.test(a)) ? import('../source/http-source.js') : undefined,
+      ]);
+      modules.catch(() => {}); // awaited below, after the checks
       const output = flags.output ?? positional ?? local;
       await checkOutputName(output);
       if (await sameFile(indexArg, output)) throw new InvalidArgumentError(`the output ${output} would overwrite the index ${indexArg} in use.`);
       if (flags.connections < 1 || flags.connections > 256) throw new InvalidArgumentError('--connections must be from 1 to 256.');
-      const [{ loadIndex, referenceLocations, sourceAt }, { patchFile }] = await Promise.all([
-        import('../source/locate.js'),
-        import('../patch/patch.js'),
-      ]);
+      const [{ loadIndex, referenceLocations, sourceAt }, { patchFile }] = await modules;
       const http = {
         connections: flags.connections,
         headers: flags.header,
