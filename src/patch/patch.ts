@@ -230,6 +230,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
       } catch (err) {
         throw fsError(err, output, 'write');
       }
+      out.noteWritten(data.length);
       done += data.length;
       progress(done, index.fileSize);
     };

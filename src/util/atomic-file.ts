@@ -59,12 +59,20 @@ export function removeTempFilesNow(): void {
   live.clear();
 }
 
+/** Bytes written between background data syncs of an {@link AtomicFile} (see {@link AtomicFile.noteWritten}). */
+export const EARLY_SYNC_BYTES = 32 * 1024 * 1024;
+
 /**
  * An output file that appears at its target path only when {@link AtomicFile.commit} succeeds:
  * bytes go to a temporary file beside the target, which is synced and renamed into place.
  * {@link AtomicFile.abort} removes the temporary file and leaves the target as it was.
  */
 export class AtomicFile {
+  /** Bytes noted ({@link AtomicFile.noteWritten}) since the last early sync started. */
+  #unsynced = 0;
+  /** An early sync in flight, if any: its failure is the commit's. */
+  #early: Promise<void> | undefined;
+
   private constructor(
     readonly target: string,
     readonly tempPath: string,
@@ -103,9 +111,27 @@ export class AtomicFile {
     }
   }
 
+  /**
+   * Tells that `bytes` more were written. Every {@link EARLY_SYNC_BYTES} a data sync starts in
+   * the background, so that the disk takes the bytes while more are written, and the sync at
+   * {@link AtomicFile.commit} has only the last of them left to wait for.
+   */
+  noteWritten(bytes: number): void {
+    this.#unsynced += bytes;
+    if (this.#unsynced < EARLY_SYNC_BYTES || this.#early) return;
+    this.#unsynced = 0;
+    // Cleared when done; a failed one stays, and the commit throws it.
+    const early: Promise<void> = this.handle.datasync().then(() => {
+      if (this.#early === early) this.#early = undefined;
+    });
+    early.catch(() => {});
+    this.#early = early;
+  }
+
   /** Syncs the data, gives it its permission bits (see {@link AtomicFile.create}), and renames it into place. */
   async commit(): Promise<void> {
     try {
+      await this.#early;
       const m = (await stat(this.target).then((s) => s.mode & PERMISSION_BITS, () => undefined)) ?? this.newMode;
       // Only when it differs: some file systems (vfat) refuse chmod.
       if (m !== undefined && ((await this.handle.stat()).mode & 0o7777) !== m) await this.handle.chmod(m);
@@ -122,6 +148,7 @@ export class AtomicFile {
 
   /** Closes and removes the temporary file (or keeps it, see {@link AtomicFile.create}); never throws. */
   async abort(): Promise<void> {
+    await this.#early?.catch(() => {});
     await this.handle.close().catch(() => {});
     const sizeOf = (path: string) => stat(path).then((st) => st.size, () => undefined);
     const keep = this.keepAs && worthKeeping((await sizeOf(this.tempPath)) ?? 0, await sizeOf(this.keepAs));

@@ -4,7 +4,7 @@ import { chmod, lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node
 import { basename } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DeltasyncError } from '../../src/errors/errors.js';
-import { AtomicFile, removeTempFilesNow } from '../../src/util/atomic-file.js';
+import { AtomicFile, EARLY_SYNC_BYTES, removeTempFilesNow } from '../../src/util/atomic-file.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
 
 let t: TempDir;
@@ -156,4 +156,29 @@ test('setuid, setgid and sticky bits are never passed on: not from the file repl
   assert.equal((await lstat(g.tempPath)).mode & 0o7000, 0, 'not while it is written either');
   await g.commit();
   assert.equal((await lstat(t.path('new-suid'))).mode & 0o7777, 0o750);
+});
+
+test('early syncs while writing: every byte arrives, and the commit completes', async () => {
+  const target = t.path('early');
+  const f = await AtomicFile.create(target);
+  const piece = new Uint8Array(EARLY_SYNC_BYTES / 4).fill(7);
+  for (let i = 0; i < 9; i++) {
+    await f.handle.write(piece, 0, piece.length, i * piece.length);
+    f.noteWritten(piece.length);
+  }
+  await f.commit();
+  const got = await readFile(target);
+  assert.equal(got.length, 9 * piece.length);
+  assert.ok(got.every((b) => b === 7));
+});
+
+test('an early sync that fails makes the commit fail, and the target is left alone', async () => {
+  const target = t.path('early-fails');
+  await writeFile(target, 'old');
+  const f = await AtomicFile.create(target);
+  await f.handle.close(); // the background sync then fails: the file cannot be vouched for
+  f.noteWritten(EARLY_SYNC_BYTES);
+  await assert.rejects(f.commit());
+  assert.equal(await readFile(target, 'utf8'), 'old');
+  assert.deepEqual(await temps(), []);
 });
