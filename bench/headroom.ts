@@ -52,7 +52,7 @@ parentPort.on('message', ({ module, bytes }) => {
   const k = kernel;
   let p = k.dataAt;
   const end = k.dataAt + bytes;
-  while (p < end) p = k.ex.roll(p, Math.min(end, p + 65536), k.L, k.shift, 0, 0, k.slotsAt, 28, k.slotsAt + 64, -1);
+  while (p < end) p = k.ex.roll(p, Math.min(end, p + 65536), end, k.L, k.shift, 0, 0, k.slotsAt, 28, k.slotsAt + 64, -1);
   parentPort.postMessage(p);
 });
 `;
