@@ -94,14 +94,16 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, file: FileHan
     return;
   }
   const boundary = `deltasync-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-  const partHead = (r: HttpRange, i: number) =>
-    `${i === 0 ? '' : '\r\n'}--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes ${r.start}-${r.end}/${st.size}\r\n\r\n`;
+  // Every part starts on a new line, the first too, as nginx and Apache write it: the zsync 0.6.2
+  // client throws away one line before each boundary, and without it looped for ever.
+  const partHead = (r: HttpRange) =>
+    `\r\n--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes ${r.start}-${r.end}/${st.size}\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
-  const length = asked.ranges.reduce((n, r, i) => n + Buffer.byteLength(partHead(r, i)) + r.end - r.start + 1, Buffer.byteLength(tail));
+  const length = asked.ranges.reduce((n, r) => n + Buffer.byteLength(partHead(r)) + r.end - r.start + 1, Buffer.byteLength(tail));
   res.writeHead(206, { 'Content-Type': `multipart/byteranges; boundary=${boundary}`, 'Content-Length': length });
   if (!head) {
-    for (const [i, r] of asked.ranges.entries()) {
-      res.write(partHead(r, i));
+    for (const r of asked.ranges) {
+      res.write(partHead(r));
       await sendRange(res, file, r);
     }
     res.write(tail);

@@ -70,3 +70,28 @@ for (const c of cases) {
     }
   });
 }
+
+test("the real zsync client rebuilds a file through deltasync's own server (multi-range answers it can read)", async (ctx) => {
+  if (!(await requireTool(ctx, 'zsync'))) return;
+  const file = 'served-by-deltasync.bin';
+  const ref = seededBytes(77, 400_000);
+  const refPath = t.path(`www/${file}`);
+  await writeFile(refPath, ref);
+  const full = await buildIndex(refPath, { blockSize: 2048, strongHash: 'md4', fileHash: 'sha1', paddedTail: true });
+  await writeFile(t.path(`www/${file}.zsync`), encodeIndex(zsyncIndex(full, { url: file, filename: file, mtime: FIXED_MTIME }), 'zsync'));
+  // Edits in three places: zsync asks for several ranges in one request.
+  const old = Buffer.from(ref);
+  for (const at of [50_000, 200_000, 350_000]) old.fill(1, at, at + 3000);
+  const seed = t.path('work/old-served.bin');
+  await writeFile(seed, old);
+  const out = t.path('work/new-served.bin');
+  const own = await startStaticServer({ root: t.path('www') });
+  try {
+    // Before the fix zsync 0.6.2 never finished: it expects a line break before the first part's boundary.
+    const r = await run('zsync', ['-i', seed, '-o', out, `${own.url}${file}.zsync`], { cwd: t.path('work'), timeoutMs: 30_000 });
+    assert.equal(r.code, 0, `zsync exited with ${r.code}: ${r.stderr.slice(-300)}`);
+    assert.ok(Buffer.from(ref).equals(await readFile(out)), 'the rebuilt file is the reference');
+  } finally {
+    await own.close();
+  }
+});
