@@ -88,6 +88,38 @@ export interface LookupTables
   readonly pairs: Int32Array;
   /** `32 - log2(word count of pairs)`. */
   readonly pairsShift: number;
+  /**
+   * With `matchRun` 2: the exact set of pairs of consecutive weak sums, asked when `pairs`
+   * lets a pair through (a Bloom filter of two bits in a word lets about 5 in 10,000 false pairs
+   * through, and at 16-bit weak sums, where most offsets hit some block's sum, those cost strong
+   * hashes that crowded out the block after an insert). Open addressing keyed by
+   * `pairBit(w, next) >>> pairSetShift`: 1 + k for the pair of blocks k, k + 1; 0 empty. One
+   * empty slot (length 1) when there is no such rule, or when a crafted index overfilled it:
+   * the Bloom filter alone then decides.
+   */
+  readonly pairSet: Int32Array;
+  /** `32 - log2(slot count of pairSet)`. */
+  readonly pairSetShift: number;
+}
+
+/** Probes at most of {@link LookupTables.pairSet}, in building it and in asking it. */
+export const PAIR_PROBES = 64;
+
+/**
+ * Whether weak sums `w`, `next` (masked) are those of two consecutive blocks, as far as
+ * {@link LookupTables.pairSet} tells (`h = pairBit(w, next)`); true where it cannot tell.
+ */
+export function pairInSet(t: Pick<LookupTables, 'pairSet' | 'pairSetShift' | 'weak'>, w: number, next: number, h: number): boolean {
+  const set = t.pairSet;
+  if (set.length === 1) return true;
+  const mask = set.length - 1;
+  let s = h >>> t.pairSetShift;
+  for (let probes = 0; probes < PAIR_PROBES; probes++, s = (s + 1) & mask) {
+    const e = set[s];
+    if (e === 0) return false;
+    if (t.weak[e - 1] === w && t.weak[e] === next) return true;
+  }
+  return true;
 }
 
 /**
@@ -215,7 +247,9 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
   // Pairs of consecutive blocks, for indexes whose blocks match only two at a time: two bits per
   // pair in one 32-bit word, about 256 bits per pair. zsync keeps 16-bit weak sums for large files,
   // where nearly every offset hits some block's sum: this filter is then what keeps the strong
-  // hashes (and their bound) for the windows that can be a block (1 in ~16,000 false passes).
+  // hashes (and their bound) for the windows that can be a block. It lets about 5 in 10,000
+  // false pairs through (measured: a twentieth of them where the two bits coincide); the exact
+  // set behind it (pairSet) turns those away too.
   const matchRun = matchRunOf(index);
   const pairsLog2 = matchRun > 1 ? Math.min(23, Math.max(5, log2Ceil(n * 8))) : 0;
   const pairs = sharedArray(Int32Array, 1 << pairsLog2);
@@ -225,6 +259,7 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
       pairs[h >>> (32 - pairsLog2)] |= prefilterMask(h);
     }
   }
+  const { pairSet, pairSetShift } = matchRun > 1 ? buildPairSet(weak, n) : NO_PAIR_SET();
 
   return {
     blockSize: index.blockSize,
@@ -248,5 +283,31 @@ export function buildLookup(index: BlockIndex, include?: Uint8Array): LookupTabl
     shortLength,
     pairs,
     pairsShift: 32 - pairsLog2,
+    pairSet,
+    pairSetShift,
   };
+}
+
+const NO_PAIR_SET = () => ({ pairSet: sharedArray(Int32Array, 1), pairSetShift: 32 });
+
+/** {@link LookupTables.pairSet} for the (masked) sums `weak` of `n` blocks. */
+function buildPairSet(weak: Int32Array, n: number): { pairSet: Int32Array; pairSetShift: number } {
+  const log2 = Math.min(30, Math.max(4, log2Ceil(n * 2)));
+  const set = sharedArray(Int32Array, 1 << log2);
+  const mask = (1 << log2) - 1;
+  for (let k = 0; k + 1 < n; k++) {
+    let s = pairBit(weak[k], weak[k + 1]) >>> (32 - log2);
+    let probes = 0;
+    for (; probes < PAIR_PROBES; probes++, s = (s + 1) & mask) {
+      const e = set[s];
+      if (e === 0) {
+        set[s] = k + 1;
+        break;
+      }
+      if (weak[e - 1] === weak[k] && weak[e] === weak[k + 1]) break; // the same pair, in already
+    }
+    // Sums crafted to pile up on a few slots: the Bloom filter alone decides (bounded cost).
+    if (probes === PAIR_PROBES) return NO_PAIR_SET();
+  }
+  return { pairSet: set, pairSetShift: 32 - log2 };
 }

@@ -25,8 +25,8 @@
 // is returned only when that next window can follow it (the pairs filter of index/lookup.ts at
 // pairsAt: h = pairBit(w, w2), word h >>> pairsShift, both bits), when its sum is the last
 // block's (nothing follows that one), or when it starts at runEnd (it continues a run): what
-// pairPossible in scan-buffer.ts decides. Windows in the table turned away here are counted at
-// address 8. The caller keeps the second window inside the buffer (p + 2L <= its end).
+// pairPossible in scan-buffer.ts decides by the Bloom filter (it then asks the exact pair set
+// too). Windows in the table turned away here are counted at address 8. The caller keeps the second window inside the buffer (p + 2L <= its end).
 
 const BITS_AT = 1024;
 const get = (x) => `(local.get ${x})`;

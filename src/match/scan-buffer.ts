@@ -1,7 +1,7 @@
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { weakParts } from '../checksum/rolling.js';
 import { hasLanes } from '../checksum/simd-sums.js';
-import { digestKey, GOLDEN, type LookupTables, pairBit } from '../index/lookup.js';
+import { digestKey, GOLDEN, type LookupTables, pairBit, pairInSet } from '../index/lookup.js';
 import { equalBytes } from '../util/bytes.js';
 import { LITTLE_ENDIAN } from '../util/endian.js';
 import { MatchList, type ScanCounters } from './match-list.js';
@@ -42,6 +42,8 @@ export function scanTables(t: LookupTables, kernel?: ScanKernel): ScanTables {
     groupOf: t.groupOf,
     shortLength: t.shortLength,
     pairs: t.pairs,
+    pairSet: t.pairSet,
+    pairSetShift: t.pairSetShift,
     pairsShift: t.pairsShift,
     localBits: t.bits.slice(),
     tailAnchor: t.shortLength && n >= 2 ? t.groupOf[n - 2] : -1,
@@ -405,7 +407,7 @@ function pairPossible(t: ScanTables, w: number, buf: Uint8Array, i: number, pos:
   const next = ((a & 0xffff) | (b << 16)) & t.weakMask;
   const h = pairBit(w, next);
   const m = (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
-  return (t.pairs[h >>> t.pairsShift] & m) === m;
+  return (t.pairs[h >>> t.pairsShift] & m) === m && pairInSet(t, w, next, h);
 }
 
 /**

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { buildIndex } from '../../src/index/build.js';
-import { buildLookup } from '../../src/index/lookup.js';
-import { concat, seededBytes } from '../helpers/random.js';
+import type { BlockIndex } from '../../src/index/block-index.js';
+import { buildLookup, PAIR_PROBES, pairBit, pairInSet, prefilterMask } from '../../src/index/lookup.js';
+import { concat, Rng, seededBytes } from '../helpers/random.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
 
 let t: TempDir;
@@ -79,4 +80,44 @@ test('past 65,536 blocks the prefilter keeps at least 32 bits per block, so it s
   let set = 0;
   for (const w of t.bits) for (let x = w >>> 0; x; x &= x - 1) set++;
   assert.ok(set / (t.bits.length * 32) < 0.1, `${((100 * set) / (t.bits.length * 32)).toFixed(1)}% of the prefilter set`);
+});
+
+/** An index of `n` blocks with random weak sums masked to `mask`, blocks counted two at a time (as zsync's). */
+function pairIndex(n: number, mask: number, sumOf: (k: number) => number): BlockIndex {
+  const weak = Int32Array.from({ length: n }, (_, k) => sumOf(k) & mask);
+  return { fileSize: n * 4096, blockSize: 4096, blockCount: n, strongHash: 'md4', strongLength: 5, weak, strong: new Uint8Array(n * 5), weakMask: mask, matchRun: 2 };
+}
+
+test('pairSet: every pair of consecutive sums is in it; pairs that only the Bloom filter lets through are not', () => {
+  const rng = new Rng(5);
+  const t = buildLookup(pairIndex(65_536, 0xffff0000 | 0, () => rng.int(2 ** 32)));
+  const real = new Set<string>();
+  for (let k = 0; k + 1 < t.blockCount; k++) {
+    real.add(`${t.weak[k]},${t.weak[k + 1]}`);
+    assert.ok(pairInSet(t, t.weak[k], t.weak[k + 1], pairBit(t.weak[k], t.weak[k + 1])), `pair ${k}`);
+  }
+  let bloomOnly = 0;
+  for (let i = 0; i < 400_000; i++) {
+    const w = t.weak[rng.int(t.blockCount)];
+    const next = (rng.int(2 ** 32) & t.weakMask) | 0;
+    const h = pairBit(w, next);
+    const m = prefilterMask(h);
+    if ((t.pairs[h >>> t.pairsShift] & m) !== m || real.has(`${w},${next}`)) continue;
+    bloomOnly++;
+    assert.equal(pairInSet(t, w, next, h), false, `a false pair (${w}, ${next}) let through`);
+  }
+  assert.ok(bloomOnly > 20, `the Bloom filter let ${bloomOnly} false pairs through to the exact set`);
+});
+
+test('pairSet: sums crafted to pile up on one slot leave the Bloom filter to decide, at bounded cost', () => {
+  // Every pair distinct, but many in one slot of the set (512 slots for these 133 blocks): found by
+  // search, as an attacker would.
+  const target = pairBit(0, 0) >>> 23;
+  const sums: number[] = [0];
+  for (let x = 1; sums.length < 2 * PAIR_PROBES + 4 && x < 65_536; x++) if (pairBit(0, (x << 16) | 0) >>> 23 === target) sums.push(0, (x << 16) | 0);
+  assert.equal(sums.length, 2 * PAIR_PROBES + 5);
+  const t = buildLookup(pairIndex(sums.length, 0xffff0000 | 0, (k) => sums[k]));
+  assert.equal(t.pairSet.length, 1, 'no exact set');
+  assert.ok(pairInSet(t, 12345 << 16, 54321 << 16, pairBit(12345 << 16, 54321 << 16)), 'then it cannot tell, and says possible');
+  assert.ok(buildLookup(pairIndex(8, 0xffff0000 | 0, (k) => k << 16)).pairSet.length > 1, 'an ordinary index has one');
 });

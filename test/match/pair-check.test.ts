@@ -82,3 +82,28 @@ test('the bound on fruitless hashes spares a window in step with the last run', 
   assert.deepEqual(scan(-1), [], 'no run before it: the bound holds');
   assert.deepEqual(scan(3 * L + 7), [], 'out of step with the last run: the bound holds');
 });
+
+// After an insert, the block that follows it starts a new run: found, as every intact block.
+test('with 16-bit weak sums, the block right after every insert is found', async () => {
+  const L = 2048;
+  const ref = seededBytes(73, 8 * 1024 * 1024);
+  const inserts = 60;
+  const parts: Buffer[] = [];
+  const touched = new Set<number>();
+  let from = 0;
+  for (let i = 0; i < inserts; i++) {
+    const at = 20_000 + i * 130_000 + ((i * 7919) % 1500) + 1; // never on a block boundary
+    touched.add(Math.floor(at / L));
+    parts.push(Buffer.from(ref.subarray(from, at)), Buffer.from(seededBytes(1000 + i, 500 + ((i * 131) % 3000))));
+    from = at;
+  }
+  parts.push(Buffer.from(ref.subarray(from)));
+  const refPath = await t.write('ref-ins', ref);
+  const localPath = await t.write('local-ins', Buffer.concat(parts));
+  const full = await buildIndex(refPath, { blockSize: L, strongHash: 'md4', fileHash: 'sha1', paddedTail: true, threads: 1 });
+  const index = zsyncIndex(full, { filename: 'ref-ins' });
+  assert.equal(index.weakMask, 0xffff0000 | 0);
+  const { stats, blockOffsets } = await scanFile(localPath, index, { threads: 1 });
+  const missing = [...blockOffsets.keys()].filter((k) => blockOffsets[k] < 0);
+  assert.deepEqual(missing, [...touched].sort((a, b) => a - b), `${stats.matchedBlocks} of ${index.blockCount} found`);
+});
