@@ -223,5 +223,6 @@ export function acquireRollKernel(kernel: ScanKernel, t: KernelTables, bytes: nu
 /** Returns `k` for reuse; its buffer must not be used afterwards. */
 export function releaseRollKernel(k: RollKernel): void {
   k.buffer = new Uint8Array(0);
-  if (idle.length < 4) idle.push(k);
+  // Each holds a copy of the tables and two pieces: two kept per thread bound what idles.
+  if (idle.length < 2) idle.push(k);
 }
