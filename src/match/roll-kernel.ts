@@ -203,11 +203,12 @@ export class RollKernel {
 const idle: RollKernel[] = [];
 
 /**
- * An instance of `kernel` with the tables `t` loaded and a read buffer of `bytes` bytes;
- * give it back with {@link releaseRollKernel}. Scans on one thread may overlap (they await
+ * An instance of `kernel` with the tables `t` loaded and a read buffer of `bytes` bytes, or
+ * undefined when they do not fit in a WebAssembly memory; give it back with
+ * {@link releaseRollKernel}. Scans on one thread may overlap (they await
  * reads), so each has an instance of its own; instances are kept for the next scan.
  */
-export function acquireRollKernel(kernel: ScanKernel, t: KernelTables, bytes: number): RollKernel {
+export function acquireRollKernel(kernel: ScanKernel, t: KernelTables, bytes: number): RollKernel | undefined {
   let k: RollKernel | undefined;
   for (let j = idle.length - 1; j >= 0; j--) {
     if (!idle[j].runs(kernel)) continue;
@@ -216,7 +217,13 @@ export function acquireRollKernel(kernel: ScanKernel, t: KernelTables, bytes: nu
     break;
   }
   k ??= new RollKernel(kernel);
-  k.prepare(t, bytes);
+  try {
+    k.prepare(t, bytes);
+  } catch (err) {
+    // A WebAssembly memory holds 4 GiB at most: tables and pieces past that are scanned in JavaScript.
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
   return k;
 }
 

@@ -38,6 +38,7 @@ async function scanBoth(index: BlockIndex, local: Uint8Array, from: number) {
     const module = kernel ? scanKernel() : undefined;
     const t = scanTables(lookup, module);
     const k = module ? acquireRollKernel(module, t, local.length) : undefined;
+    if (module && !k) throw new Error('the kernel did not take a small buffer');
     try {
       const buf = k ? k.buffer : local;
       if (k) buf.set(local);
@@ -121,4 +122,12 @@ test('property: scanFile with the kernel and without agree, and both agree with 
     ),
     { numRuns: 30 },
   );
+});
+
+test('tables and pieces past what a WebAssembly memory holds (4 GiB) are left to the JavaScript loop', async () => {
+  const t = scanTables(buildLookup(await indexOf(seededBytes(5, 10_000), 1024)), scanKernel());
+  assert.equal(acquireRollKernel(scanKernel()!, t, 5 * 2 ** 30), undefined);
+  const k = acquireRollKernel(scanKernel()!, t, 1 << 20);
+  assert.ok(k && k.buffer.length === 1 << 20, 'and the next scan still gets one');
+  releaseRollKernel(k);
 });
