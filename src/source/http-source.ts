@@ -13,6 +13,9 @@ import { ByteRangesParser, byteRangesBoundary } from './multipart.js';
 const { Agent } = createRequire(import.meta.url)('undici') as typeof import('undici');
 type Agent = InstanceType<typeof Agent>;
 
+/** Retries of one request, with progress or not, are at most this many times the `retries` option. */
+const PROGRESS_RETRIES = 10;
+
 /** Options of {@link httpSource}. */
 export interface HttpSourceOptions {
   /** Connections to the server at once (default 8). */
@@ -45,7 +48,8 @@ export interface HttpSourceOptions {
   /**
    * Retries of one request after a reset, timeout, 429/5xx or short body (default 5). The count
    * starts again after a try that received more of the request's ranges: the limit is on retries
-   * in a row that bring nothing.
+   * in a row that bring nothing. Retries with progress are bounded too, at ten times this: a
+   * server that sends a few bytes a try is given up on.
    */
   retries?: number;
   /** First wait before a retry, in milliseconds; doubles each time (default 500). */
@@ -396,6 +400,7 @@ class HttpBlockSource implements HttpSource {
   async #runJob(spans: readonly Span[], transfer: Transfer): Promise<void> {
     const { signal } = transfer;
     let failures = 0;
+    let tries = 0;
     for (;;) {
       const pending = spans.filter((s) => s.got < s.length);
       if (pending.length === 0) return;
@@ -414,6 +419,9 @@ class HttpBlockSource implements HttpSource {
         if (receivedOf(spans) > receivedBefore) failures = 0;
         if (++failures > this.#opt.retries) {
           throw new DeltasyncError(`${this.name}: ${describeRanges(pending)}: ${err.message}; gave up after ${this.#opt.retries} retries`, err.code);
+        }
+        if (++tries > PROGRESS_RETRIES * this.#opt.retries) {
+          throw new DeltasyncError(`${this.name}: ${describeRanges(pending)}: ${err.message}; gave up after ${tries - 1} retries, each with only part of the answer`, err.code);
         }
         this.#stats.retries++;
         await pause(backoff(failures, this.#opt.retryDelay, this.#opt.maxRetryDelay, err.retryAfter), signal);

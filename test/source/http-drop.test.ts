@@ -72,3 +72,20 @@ test('after a try that made progress, retries without progress still run out at 
     }
   });
 });
+
+test('a server that sends a few bytes a try is given up on: retries with progress are bounded too (ten times the limit)', async () => {
+  await withSource({ retries: 2, retryDelay: 1 }, async (src) => {
+    server.always({ kind: 'drop', after: 10 });
+    try {
+      const before = server.requests.length;
+      await assert.rejects(fetchAll(src, [{ offset: 40_000, length: 30_000 }]), (e: DeltasyncError) => {
+        assert.equal(e.code, 'ENETWORK');
+        assert.match(e.message, new RegExp(`^${server.url}: bytes \\d+-69999: .*gave up after 20 retries, each with only part of the answer$`));
+        return true;
+      });
+      assert.equal(server.requests.length - before, 21, 'the first try and 20 retries, not 3,000');
+    } finally {
+      server.always(undefined);
+    }
+  });
+});
