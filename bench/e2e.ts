@@ -19,6 +19,7 @@
  * `node dist/bench/e2e.js [--quick] [--bin path/to/deltasync/bin.js] [--runs N]`
  * (`--quick`: a 64 MiB reference, one timed run).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fmtBytes, median, MiB, sha256File, tempFolder, textTable } from './common.js';
@@ -110,8 +111,15 @@ const TOOLS: { key: ToolKey; label: string }[] = [
   { key: 'zsync', label: '(c) zsync 0.6.2 client, same .zsync' },
 ];
 
+/**
+ * Removes a run's outputs and flushes the page cache's dirty data (outside the timing): the next
+ * run, of whichever tool, starts without the previous one's writeback and deletion to wait on
+ * (deltasync syncs its output before the rename; zsync does not, so a leftover would fall on
+ * deltasync's sync alone).
+ */
 function removeOutputs(out: string): void {
   for (const p of [out, `${out}.part`, `${out}.zs-old`]) rmSync(p, { force: true });
+  spawnSync('sync', { timeout: 60_000 });
 }
 
 async function runTool(key: ToolKey, c: Case, out: string, nginx: BenchNginx): Promise<Sample> {

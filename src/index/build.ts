@@ -87,7 +87,7 @@ export async function buildIndex(path: string, options: BuildOptions = {}): Prom
       // it must hash the whole file, which it then reads from start to end alongside them.
       const workers = fileHasher ? threads : threads - 1;
       const ranges = fileHasher ? workers : workers + 1;
-      const pool = options.pool ?? new WorkerPool(workers).warm();
+      const pool = options.pool ?? new WorkerPool(workers).warm(sumsJob);
       const bound = (i: number) => Math.floor((blockCount * i) / ranges);
       try {
         const jobs = Array.from({ length: workers }, (_, w) => {

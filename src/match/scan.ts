@@ -16,6 +16,7 @@ import { sharedArray } from '../util/shared-memory.js';
 import { HASH_LIMIT, isShortBlockAt, newScanState, type ScanTables, scanTables } from './scan-buffer.js';
 import { type AbortFlag, checkAbort, SCAN_PIECE, scanFileRange } from './scan-range.js';
 import { scanKernel } from './roll-kernel.js';
+import { scanJob } from './scan-job.js';
 
 /** Options of {@link scanFile}. */
 export interface ScanOptions {
@@ -111,7 +112,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     const chunkCount = parallel ? Math.min(threads * CHUNKS_PER_THREAD, Math.floor(localSize / Math.min(minChunk, MIN_CHUNK))) : 1;
     const workers = Math.min(threads, chunkCount) - 1;
     // Workers boot while the tables are built.
-    const pool = workers > 0 ? (options.pool ?? (ownPool = new WorkerPool(workers)).warm()) : undefined;
+    const pool = workers > 0 ? (options.pool ?? (ownPool = new WorkerPool(workers)).warm(scanJob)) : undefined;
     const lookup = options.lookup ?? buildLookup(index);
     const hash = await loadStrongHash(index.strongHash);
     const tables = scanTables(lookup, scanKernel());

@@ -45,4 +45,6 @@ export interface JobMessage {
   name: string;
   module: string;
   input: unknown;
+  /** Only load the job's module (no reply): see `WorkerPool.warm`. */
+  preload?: boolean;
 }

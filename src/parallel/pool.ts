@@ -45,9 +45,16 @@ export class WorkerPool {
     return this.#jobsRun;
   }
 
-  /** Starts every worker now rather than on first use, so they boot while the caller prepares work. */
-  warm(): this {
-    while (!this.#closed && this.#all.length < this.#size) this.#idle.push(this.#spawn());
+  /**
+   * Starts every worker now rather than on first use, so they boot while the caller prepares
+   * work; each also loads the modules of the job `kinds` given, ready for the first job.
+   */
+  warm(...kinds: Pick<JobKind<unknown, unknown>, 'name' | 'module'>[]): this {
+    while (!this.#closed && this.#all.length < this.#size) {
+      const w = this.#spawn();
+      for (const k of kinds) w.postMessage({ name: k.name, module: k.module, input: undefined, preload: true } satisfies JobMessage);
+      this.#idle.push(w);
+    }
     return this;
   }
 

@@ -7,6 +7,8 @@ import { handlerOf, type JobMessage } from './job.js';
  * {@link defineJob}), one at a time, and posts back the result or the error.
  */
 parentPort!.on('message', (msg: JobMessage) => {
+  // A failure to load shows when a job of that kind arrives.
+  if (msg.preload) return void handlerOf(msg.name, msg.module).catch(() => {});
   handlerOf(msg.name, msg.module)
     .then((run) => run(msg.input))
     .then(

@@ -36,7 +36,7 @@ export function copyCheck(index: BlockIndex, hash: StrongHash, copyBytes: number
       close: async () => {},
     };
   }
-  const workers = pool ?? new WorkerPool(threads).warm();
+  const workers = pool ?? new WorkerPool(threads).warm(verifyJob);
   const layout = verifyLayout(index, sharedCopy(index.weak), sharedCopy(index.strong));
   const inFlight: Promise<unknown>[] = [];
   return {

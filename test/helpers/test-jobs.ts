@@ -18,3 +18,6 @@ export const slowJob = defineJob('test-slow', import.meta.url, async (input: { m
 
 /** A kind whose module registers no handler for it. */
 export const unregisteredJob = { name: 'test-unregistered', module: import.meta.url };
+
+/** Whether this thread has loaded test-stamp-job.js (which sets the flag when it loads). */
+export const probeJob = defineJob('test-probe', import.meta.url, async () => ({ stampLoaded: (globalThis as { deltasyncTestStamp?: boolean }).deltasyncTestStamp === true }));

@@ -4,7 +4,8 @@ import { threadId } from 'node:worker_threads';
 import { test } from 'node:test';
 import { DeltasyncError } from '../../src/errors/errors.js';
 import { WorkerPool } from '../../src/parallel/pool.js';
-import { echoJob, failJob, unregisteredJob } from '../helpers/test-jobs.js';
+import { echoJob, failJob, probeJob, unregisteredJob } from '../helpers/test-jobs.js';
+import { stampJob } from '../helpers/test-stamp-job.js';
 
 const POOL_MODULE = new URL('../../src/parallel/pool.js', import.meta.url).href;
 const JOBS_MODULE = new URL('../helpers/test-jobs.js', import.meta.url).href;
@@ -17,6 +18,34 @@ test('jobs run on worker threads and answer, typed by their kind; the pool count
     for (const r of many) assert.notEqual(r.threadId, threadId, 'ran on a worker, not the calling thread');
     assert.ok(new Set(many.map((r) => r.threadId)).size <= 2);
     assert.equal(pool.jobsRun, 7);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('warm(kind) has each worker load the kind\'s module before any job of it is run; warm() alone does not', async () => {
+  const warmed = new WorkerPool(1).warm(stampJob);
+  const plain = new WorkerPool(1).warm();
+  try {
+    // The flag shows on the worker without a stamp job ever being sent to it.
+    const until = Date.now() + 20_000;
+    while (!(await warmed.run(probeJob, {})).stampLoaded) {
+      assert.ok(Date.now() < until, 'the warmed worker never loaded the module');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal((await plain.run(probeJob, {})).stampLoaded, false);
+    assert.equal(await warmed.run(stampJob, {}), true);
+  } finally {
+    await Promise.all([warmed.close(), plain.close()]);
+  }
+});
+
+test('warm(kind) with a module that does not define the kind: the worker survives, the job fails when run', async () => {
+  const pool = new WorkerPool(1).warm(unregisteredJob);
+  try {
+    assert.equal((await pool.run(echoJob, { value: 3 })).value, 3);
+    await assert.rejects(pool.run(unregisteredJob, {}), /defines no job 'test-unregistered'/);
   } finally {
     await pool.close();
   }
