@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from './commander.js';
 import { strongHashNames } from '../checksum/registry.js';
 import type { BlockIndex } from '../index/block-index.js';
 import { bytes, count, mbPerSecond, millis, rate } from './format.js';

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command } from './commander.js';
 import { bytes, count, mbPerSecond, millis, percent, plural, rate, table } from './format.js';
 import { withThreads } from './options.js';
 import type { Output } from './output.js';

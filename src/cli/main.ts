@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from './commander.js';
 import { ArgumentError, DeltasyncError } from '../errors/errors.js';
 import { removeTempFilesNow } from '../util/atomic-file.js';
 import { buildCommand } from './build.js';

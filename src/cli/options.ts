@@ -1,7 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from './commander.js';
 import { BLOCK_SIZE_RANGE, blockSizeProblem } from '../index/block-index.js';
 
 /** Parses a whole number option, or fails as a usage error. */

@@ -1,5 +1,5 @@
 import { access, readFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from './commander.js';
 import { bytes, mbPerSecond, millis, percent, plural, rate } from './format.js';
 import { checkOutputName, sameFile, wholeNumber, withThreads } from './options.js';
 import type { Output } from './output.js';

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from './commander.js';
 import { wholeNumber } from './options.js';
 import type { Output } from './output.js';
 
