@@ -609,6 +609,34 @@ export function scanBuffer(
 }
 
 /**
+ * {@link scanEveryOffset}'s loop with the kernel rolling to each window whose sum is in the
+ * table (fast from the first byte: the JavaScript loop runs once per scan, mostly before V8 has
+ * optimised it); the same windows examined, in the same order, with the same counts.
+ */
+function everyOffsetInKernel(t: ScanTables, hash: StrongHash, buf: Uint8Array, base: number, i: number, stop: number, out: MatchList, c: ScanCounters, st: ScanState, kernel: RollKernel): void {
+  const L = t.blockSize;
+  const wm = t.weakMask;
+  const s = kernel.sums.weak(buf, i, L);
+  state[0] = s & 0xffff;
+  state[1] = s >>> 16;
+  c.comparisons += stop - i;
+  for (;;) {
+    i = kernel.roll(buf, i, stop, L, t.bitsShift, wm, state, st.runEnd - base, c);
+    if (i >= stop) return;
+    const k = lookupEvery(t, hash, ((state[0] & 0xffff) | (state[1] << 16)) & wm, buf, i, i + base, c, st);
+    if (k >= 0) {
+      out.push(i + base, k);
+      st.runEnd = i + base + L;
+      if (k === t.tailAnchor && isShortBlockAt(t, hash, buf, i + L, c)) out.push(i + base + L, t.blockCount - 1);
+    }
+    if (++i >= stop) return;
+    const o = buf[i - 1];
+    state[0] = (state[0] - o + buf[i - 1 + L]) | 0;
+    state[1] = (state[1] - Math.imul(L & 0xffff, o) + state[0]) | 0;
+  }
+}
+
+/**
  * The second look (see scan.ts): examines every window start `from ≤ p < to`, a match moving
  * one byte, not a block. A plain loop of its own: sharing {@link scanBuffer} would mix its type
  * feedback into the main scan's, which V8 then optimises less well (measured: 2× slower).
@@ -625,6 +653,7 @@ export function scanEveryOffset(
   out: MatchList,
   c: ScanCounters,
   st: ScanState,
+  kernel?: RollKernel,
 ): number {
   const L = t.blockSize;
   const bits = t.localBits;
@@ -634,6 +663,10 @@ export function scanEveryOffset(
   const stop = Math.min(to, fileEnd - L + 1) - base;
   let i = from - base;
   if (t.blockCount <= (t.shortLength ? 1 : 0) || i >= stop) return to;
+  if (kernel) {
+    everyOffsetInKernel(t, hash, buf, base, i, stop, out, c, st, kernel);
+    return to;
+  }
   const s = weakParts(buf, i, i + L);
   let a = s & 0xffff;
   let b = s >>> 16;

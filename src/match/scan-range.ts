@@ -47,7 +47,7 @@ export async function scanFileRange(
   // Two buffers: the next piece is read (on libuv's threads) while this one is scanned. The
   // kernel scans its own memory, so the file is read there. Otherwise plain Uint8Arrays (not
   // Buffers) keep the hot loop's element access monomorphic.
-  const kernel = t.kernel && !everyOffset ? acquireRollKernel(t.kernel, t, 2 * size) : undefined;
+  const kernel = t.kernel ? acquireRollKernel(t.kernel, t, 2 * size) : undefined;
   const bufs = kernel ? [kernel.buffer.subarray(0, size), kernel.buffer.subarray(size)] : [new Uint8Array(size), new Uint8Array(size)];
   // Piece k holds the windows that start in [base, base + piece), wherever the scan is: it
   // starts from where the last piece's scan got to, which a match may have put past base.
@@ -73,7 +73,7 @@ export async function scanFileRange(
       if (p >= pieceEnd) continue;
       const before = p;
       const at = Math.max(p, base);
-      p = everyOffset ? scanEveryOffset(t, hash, data, base, at, pieceEnd, fileSize, out, c, st) : scanBuffer(t, hash, data, base, at, pieceEnd, fileSize, out, c, st, kernel);
+      p = everyOffset ? scanEveryOffset(t, hash, data, base, at, pieceEnd, fileSize, out, c, st, kernel) : scanBuffer(t, hash, data, base, at, pieceEnd, fileSize, out, c, st, kernel);
       addProgress(progress, Math.min(p, to) - before);
     }
     return p;
@@ -81,5 +81,56 @@ export async function scanFileRange(
     // The kernel's buffer is not given back while a read into it may still be going on.
     await pending?.catch(() => {});
     if (kernel) releaseRollKernel(kernel);
+  }
+}
+
+/**
+ * The second look's scan (see scan.ts) of many short ranges `[ranges[2k], ranges[2k + 1])` of
+ * window starts, in order: a batch of ranges up to `batch` bytes is read at once (one wait for
+ * the disk and libuv's threads instead of one per range), then every offset of each is examined
+ * ({@link scanEveryOffset}). A range longer than a batch is scanned alone, piece by piece.
+ */
+export async function scanRangesEveryOffset(
+  fh: FileHandle,
+  name: string,
+  fileSize: number,
+  t: ScanTables,
+  hash: StrongHash,
+  ranges: readonly number[],
+  out: MatchList,
+  c: ScanCounters,
+  st: ScanState,
+  abort?: AbortFlag,
+  batch = SCAN_PIECE,
+): Promise<void> {
+  const overlap = t.blockSize + t.shortLength;
+  const bytesOf = (r: number) => Math.max(0, Math.min(fileSize, ranges[r + 1] - 1 + overlap) - ranges[r]);
+  let r = 0;
+  while (r < ranges.length) {
+    checkAbort(abort);
+    if (bytesOf(r) > batch) {
+      await scanFileRange(fh, name, fileSize, t, hash, ranges[r], ranges[r + 1], out, c, batch, undefined, st, abort, true);
+      r += 2;
+      continue;
+    }
+    const first = r;
+    let total = 0;
+    for (; r < ranges.length && bytesOf(r) <= batch && total + bytesOf(r) <= batch; r += 2) total += bytesOf(r);
+    const kernel = t.kernel ? acquireRollKernel(t.kernel, t, total) : undefined;
+    const all = kernel ? kernel.buffer.subarray(0, total) : new Uint8Array(total);
+    try {
+      const reads: Promise<unknown>[] = [];
+      for (let q = first, at = 0; q < r; at += bytesOf(q), q += 2) {
+        reads.push(readExactly(fh, all.subarray(at, at + bytesOf(q)), bytesOf(q), ranges[q], name, 'shrank while it was scanned'));
+      }
+      // Every read ends before the buffer is scanned or given back; the first failure is thrown.
+      const done = await Promise.allSettled(reads);
+      for (const d of done) if (d.status === 'rejected') throw d.reason;
+      for (let q = first, at = 0; q < r; at += bytesOf(q), q += 2) {
+        scanEveryOffset(t, hash, all.subarray(at, at + bytesOf(q)), ranges[q], ranges[q], ranges[q + 1], fileSize, out, c, st, kernel);
+      }
+    } finally {
+      if (kernel) releaseRollKernel(kernel);
+    }
   }
 }

@@ -14,7 +14,7 @@ import { CHUNKS_PER_THREAD, MIN_CHUNK, scanInParallel, type StitchContext } from
 import { weakParts } from '../checksum/rolling.js';
 import { sharedArray } from '../util/shared-memory.js';
 import { HASH_LIMIT, isShortBlockAt, newScanState, type ScanTables, scanTables } from './scan-buffer.js';
-import { type AbortFlag, checkAbort, SCAN_PIECE, scanFileRange } from './scan-range.js';
+import { type AbortFlag, checkAbort, SCAN_PIECE, scanFileRange, scanRangesEveryOffset } from './scan-range.js';
 import { scanKernel } from './roll-kernel.js';
 import { scanJob } from './scan-job.js';
 
@@ -240,12 +240,8 @@ async function secondLook(f: LocalFile, index: BlockIndex, lookup: LookupTables,
     if (m > 0 && chosenRanges[r] <= ranges[m - 1] + L) ranges[m - 1] = Math.max(ranges[m - 1], chosenRanges[r + 1]);
     else ranges.push(chosenRanges[r], chosenRanges[r + 1]);
   }
-  const tables = scanTables(buildLookup(index, include));
-  const st = newScanState();
-  for (let r = 0; r < ranges.length; r += 2) {
-    checkAbort(f.abort);
-    await scanFileRange(f.fh, f.path, f.size, tables, f.hash, ranges[r], ranges[r + 1], out, f.counters, f.piece, undefined, st, f.abort, true);
-  }
+  const tables = scanTables(buildLookup(index, include), scanKernel());
+  await scanRangesEveryOffset(f.fh, f.path, f.size, tables, f.hash, ranges, out, f.counters, newScanState(), f.abort, f.piece);
   return out;
 }
 

@@ -11,7 +11,7 @@ import type { BlockIndex } from '../../src/index/block-index.js';
 import { buildLookup } from '../../src/index/lookup.js';
 import { MatchList, newCounters } from '../../src/match/match-list.js';
 import { acquireRollKernel, releaseRollKernel, scanKernel, useRollKernel } from '../../src/match/roll-kernel.js';
-import { scanBuffer, scanTables } from '../../src/match/scan-buffer.js';
+import { newScanState, scanBuffer, scanEveryOffset, scanTables } from '../../src/match/scan-buffer.js';
 import { scanFile } from '../../src/match/scan.js';
 import { applyEdits, editArb } from '../helpers/edits.js';
 import { makeReference, seededBytes } from '../helpers/random.js';
@@ -30,8 +30,8 @@ async function indexOf(data: Uint8Array, blockSize: number, weakMask?: number, m
   return { fileSize: data.length, blockSize, blockCount, strongHash: 'md5', strongLength: 16, weak, strong, matchRun, ...(weakMask === undefined ? {} : { weakMask }) };
 }
 
-/** scanBuffer over `local` from `from`, with the kernel or without: matches, counters, next offset. */
-async function scanBoth(index: BlockIndex, local: Uint8Array, from: number) {
+/** scanBuffer (or, with `everyOffset`, the second look's scanEveryOffset) over `local` from `from`, with the kernel or without: matches, counters, next offset. */
+async function scanBoth(index: BlockIndex, local: Uint8Array, from: number, everyOffset = false) {
   const md5 = await loadStrongHash('md5');
   const lookup = buildLookup(index);
   const run = (kernel: boolean) => {
@@ -44,7 +44,9 @@ async function scanBoth(index: BlockIndex, local: Uint8Array, from: number) {
       if (k) buf.set(local);
       const out = new MatchList();
       const c = newCounters();
-      const next = scanBuffer(t, md5, buf, 0, from, local.length, local.length, out, c, undefined, k);
+      const next = everyOffset
+        ? scanEveryOffset(t, md5, buf, 0, from, local.length, local.length, out, c, newScanState(), k)
+        : scanBuffer(t, md5, buf, 0, from, local.length, local.length, out, c, undefined, k);
       return { next, pos: Array.from(out.pos.subarray(0, out.length)), block: Array.from(out.block.subarray(0, out.length)), c };
     } finally {
       if (k) releaseRollKernel(k);
@@ -73,6 +75,28 @@ test('property: kernel and JavaScript loop agree at any block size, mask, match 
         const local = applyEdits(ref, edits);
         const { js, wasm } = await scanBoth(await indexOf(ref, blockSize, weakMask, matchRun), local, Math.min(from, local.length));
         assert.deepEqual(wasm, js);
+      },
+    ),
+    { numRuns: 100 },
+  );
+});
+
+test('property: kernel and JavaScript loop agree on every offset (the second look: scanEveryOffset)', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: 0x7fffffff }),
+      fc.integer({ min: 0, max: 60_000 }),
+      fc.integer({ min: 64, max: 3000 }),
+      fc.constantFrom(undefined, 0xffff0000 | 0, 0x0000ffff),
+      fc.constantFrom('random' as const, 'repeats' as const, 'zeros' as const),
+      fc.array(editArb, { maxLength: 5 }),
+      fc.integer({ min: 0, max: 500 }),
+      async (seed, size, blockSize, weakMask, kind, edits, from) => {
+        const ref = makeReference(seed, size, blockSize, kind);
+        const local = applyEdits(ref, edits);
+        const { js, wasm } = await scanBoth(await indexOf(ref, blockSize, weakMask), local, Math.min(from, local.length), true);
+        assert.deepEqual(wasm, js);
+        if (edits.length === 0 && kind === 'random' && from % blockSize === 0 && from + blockSize <= size) assert.ok(js.pos.includes(from), 'the unedited block at from matches');
       },
     ),
     { numRuns: 100 },
