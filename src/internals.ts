@@ -7,6 +7,7 @@
  */
 export { buildLookup, type LookupTables } from './index/lookup.js';
 export { type MatchArrays, MatchList, type ScanCounters } from './match/match-list.js';
+export { type FoundSink, foundSink, writeFound } from './match/found-sink.js';
 export { defineJob, type JobKind } from './parallel/job.js';
 export type { IndexCodec } from './format/codec.js';
 export { codecNamed, codecOf } from './format/registry.js';

@@ -6,6 +6,7 @@ import { addCounters, MatchList, type ScanCounters } from './match-list.js';
 import { scanJob } from './scan-job.js';
 import { memorySpan, newScanState, type ScanState, type ScanTables } from './scan-buffer.js';
 import { type AbortFlag, checkAbort, scanFileRange } from './scan-range.js';
+import type { FoundSink } from './found-sink.js';
 
 interface ChunkResult {
   from: number;
@@ -46,11 +47,11 @@ export async function scanInParallel(
   const here = async (from: number, to: number): Promise<ChunkResult> => {
     const matches = new MatchList();
     const st = newScanState();
-    const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece, ctx.progress, st, ctx.abort);
+    const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece, ctx.progress, st, ctx.abort, false, ctx.sink);
     return { from, to, matches, next, hashed: st.hashed };
   };
   const onWorker = async (from: number, to: number): Promise<ChunkResult> => {
-    const r = await pool.run(scanJob, { path, fileSize, from, to, piece, tables: lookup, kernel: ctx.tables.kernel, progress: ctx.progress, abort: ctx.abort });
+    const r = await pool.run(scanJob, { path, fileSize, from, to, piece, tables: lookup, kernel: ctx.tables.kernel, progress: ctx.progress, abort: ctx.abort, sink: ctx.sink });
     addCounters(ctx.counters, r.counters);
     return { from, to, matches: MatchList.fromArrays(r), next: r.next, hashed: MatchList.fromArrays(r.hashed) };
   };
@@ -80,6 +81,8 @@ export interface StitchContext {
   /** The single-threaded scan's state, carried through the stitching. */
   state: ScanState;
   abort: AbortFlag;
+  /** Where every scanner writes the blocks it finds, if anywhere. */
+  sink: FoundSink | undefined;
 }
 
 /** Whether `a` and `b` hashed the same windows at offsets in (q − span, q). */
@@ -130,7 +133,7 @@ async function stitch(chunks: ChunkResult[], ctx: StitchContext): Promise<void> 
       const target = last >= 0 ? m.pos[last] + L : -1;
       if (target <= q && sameRecent(state.hashed, chunk.hashed, q, memorySpan(tables))) break;
       const to = Math.min(Math.max(target, q + span), chunk.to);
-      q = await scanFileRange(ctx.fh, ctx.localPath, ctx.localSize, tables, ctx.hash, q, to, matches, ctx.counters, undefined, undefined, state, ctx.abort);
+      q = await scanFileRange(ctx.fh, ctx.localPath, ctx.localSize, tables, ctx.hash, q, to, matches, ctx.counters, undefined, undefined, state, ctx.abort, false, ctx.sink);
       if (q >= chunk.to) break;
       span *= 2;
     }

@@ -6,6 +6,7 @@ import { type MatchArrays, MatchList, newCounters, type ScanCounters } from './m
 import { newScanState, scanTables } from './scan-buffer.js';
 import { type AbortFlag, checkAbort, scanFileRange } from './scan-range.js';
 import type { ScanKernel } from './roll-kernel.js';
+import type { FoundSink } from './found-sink.js';
 
 /** Input of a {@link scanJob}: scan window starts [from, to) of a file. */
 export interface ScanJobInput {
@@ -20,6 +21,8 @@ export interface ScanJobInput {
   progress: BigInt64Array;
   /** Set by the calling thread to stop the job at its next piece. */
   abort: AbortFlag;
+  /** Where to write the blocks found, if anywhere (found-sink.ts). */
+  sink: FoundSink | undefined;
 }
 
 /**
@@ -36,7 +39,7 @@ export const scanJob = defineJob('scan', import.meta.url, async (j: ScanJobInput
     const out = new MatchList();
     const counters = newCounters();
     const st = newScanState();
-    const next = await scanFileRange(fh, j.path, j.fileSize, scanTables(j.tables, j.kernel), hash, j.from, j.to, out, counters, j.piece, j.progress, st, j.abort);
+    const next = await scanFileRange(fh, j.path, j.fileSize, scanTables(j.tables, j.kernel), hash, j.from, j.to, out, counters, j.piece, j.progress, st, j.abort, false, j.sink);
     return { ...out.toArrays(), next, hashed: st.hashed.toArrays(), counters };
   });
 });

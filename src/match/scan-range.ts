@@ -3,6 +3,7 @@ import type { StrongHash } from '../checksum/strong-hash.js';
 import { readExactly } from '../util/file-io.js';
 import { addProgress } from '../util/progress.js';
 import type { MatchList, ScanCounters } from './match-list.js';
+import { type FoundSink, writeFound } from './found-sink.js';
 import { acquireRollKernel, releaseRollKernel } from './roll-kernel.js';
 import { newScanState, scanBuffer, scanEveryOffset, type ScanState, type ScanTables } from './scan-buffer.js';
 
@@ -23,7 +24,8 @@ export function checkAbort(flag: AbortFlag | undefined): void {
  * Scans window starts `from ≤ p < to` of an open file, streaming it in pieces of
  * {@link SCAN_PIECE} bytes (plus the overlap a window needs), so memory stays bounded. The cost
  * of a piece is bounded (see {@link ScanState}), and `abort` is checked before each one. With
- * `everyOffset`, the second look's scan ({@link scanEveryOffset}) instead of the main one.
+ * `everyOffset`, the second look's scan ({@link scanEveryOffset}) instead of the main one. With
+ * `sink`, the blocks found are written there as each piece is scanned ({@link writeFound}).
  * @returns the next offset to examine, as {@link scanBuffer} does.
  */
 export async function scanFileRange(
@@ -41,6 +43,7 @@ export async function scanFileRange(
   st: ScanState = newScanState(),
   abort?: AbortFlag,
   everyOffset = false,
+  sink?: FoundSink,
 ): Promise<number> {
   const overlap = t.blockSize + t.shortLength;
   const size = Math.min(piece, Math.max(0, to - from)) + overlap;
@@ -73,7 +76,9 @@ export async function scanFileRange(
       if (p >= pieceEnd) continue;
       const before = p;
       const at = Math.max(p, base);
+      const found = out.length;
       p = everyOffset ? scanEveryOffset(t, hash, data, base, at, pieceEnd, fileSize, out, c, st, kernel) : scanBuffer(t, hash, data, base, at, pieceEnd, fileSize, out, c, st, kernel);
+      if (sink) writeFound(sink, out, found, data, base);
       addProgress(progress, Math.min(p, to) - before);
     }
     return p;
@@ -102,6 +107,7 @@ export async function scanRangesEveryOffset(
   st: ScanState,
   abort?: AbortFlag,
   batch = SCAN_PIECE,
+  sink?: FoundSink,
 ): Promise<void> {
   const overlap = t.blockSize + t.shortLength;
   const bytesOf = (r: number) => Math.max(0, Math.min(fileSize, ranges[r + 1] - 1 + overlap) - ranges[r]);
@@ -109,7 +115,7 @@ export async function scanRangesEveryOffset(
   while (r < ranges.length) {
     checkAbort(abort);
     if (bytesOf(r) > batch) {
-      await scanFileRange(fh, name, fileSize, t, hash, ranges[r], ranges[r + 1], out, c, batch, undefined, st, abort, true);
+      await scanFileRange(fh, name, fileSize, t, hash, ranges[r], ranges[r + 1], out, c, batch, undefined, st, abort, true, sink);
       r += 2;
       continue;
     }
@@ -127,7 +133,10 @@ export async function scanRangesEveryOffset(
       const done = await Promise.allSettled(reads);
       for (const d of done) if (d.status === 'rejected') throw d.reason;
       for (let q = first, at = 0; q < r; at += bytesOf(q), q += 2) {
-        scanEveryOffset(t, hash, all.subarray(at, at + bytesOf(q)), ranges[q], ranges[q], ranges[q + 1], fileSize, out, c, st, kernel);
+        const found = out.length;
+        const data = all.subarray(at, at + bytesOf(q));
+        scanEveryOffset(t, hash, data, ranges[q], ranges[q], ranges[q + 1], fileSize, out, c, st, kernel);
+        if (sink) writeFound(sink, out, found, data, ranges[q]);
       }
     } finally {
       if (kernel) releaseRollKernel(kernel);

@@ -17,6 +17,7 @@ import { HASH_LIMIT, isShortBlockAt, newScanState, type ScanTables, scanTables }
 import { type AbortFlag, checkAbort, SCAN_PIECE, scanFileRange, scanRangesEveryOffset } from './scan-range.js';
 import { scanKernel } from './roll-kernel.js';
 import { scanJob } from './scan-job.js';
+import type { FoundSink } from './found-sink.js';
 
 /** Options of {@link scanFile}. */
 export interface ScanOptions {
@@ -40,6 +41,11 @@ export interface ScanOptions {
   lookup?: LookupTables;
   /** Stops the scan: it throws the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Where to write the blocks found as they are found (the patcher's output; see
+   * match/found-sink.ts). Unstable: its type is in `deltasync/internals`.
+   */
+  sink?: FoundSink;
 }
 
 /**
@@ -122,13 +128,13 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     const state = newScanState();
     stopReporting = reportProgress(progress, localSize, options.onProgress);
     if (!pool) {
-      await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece, progress, state, abort);
+      await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece, progress, state, abort, false, options.sink);
     } else {
-      const ctx: StitchContext = { fh, localPath, localSize, tables, hash, counters, matches, progress, state, abort };
+      const ctx: StitchContext = { fh, localPath, localSize, tables, hash, counters, matches, progress, state, abort, sink: options.sink };
       await scanInParallel(ctx, lookup, chunkCount, piece, pool, Math.min(workers, pool.size));
     }
     stopReporting(true);
-    const local: LocalFile = { fh, path: localPath, size: localSize, hash, counters, abort, piece };
+    const local: LocalFile = { fh, path: localPath, size: localSize, hash, counters, abort, piece, sink: options.sink };
     await findTail(local, tables, matches);
     const mainMatches = MatchList.fromArrays(matches.toArrays());
     matches.sortByPosition();
@@ -168,6 +174,7 @@ interface LocalFile {
   counters: ScanCounters;
   abort: AbortFlag;
   piece: number;
+  sink: FoundSink | undefined;
 }
 
 /**
@@ -241,7 +248,7 @@ async function secondLook(f: LocalFile, index: BlockIndex, lookup: LookupTables,
     else ranges.push(chosenRanges[r], chosenRanges[r + 1]);
   }
   const tables = scanTables(buildLookup(index, include), scanKernel());
-  await scanRangesEveryOffset(f.fh, f.path, f.size, tables, f.hash, ranges, out, f.counters, newScanState(), f.abort, f.piece);
+  await scanRangesEveryOffset(f.fh, f.path, f.size, tables, f.hash, ranges, out, f.counters, newScanState(), f.abort, f.piece, f.sink);
   return out;
 }
 

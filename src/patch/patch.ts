@@ -4,9 +4,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadStrongHash } from '../checksum/registry.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { ArgumentError, checkPath, fsError, VerificationError } from '../errors/errors.js';
-import { type BlockIndex, checkIndex } from '../index/block-index.js';
+import { type BlockIndex, blockLength, checkIndex, matchRunOf } from '../index/block-index.js';
 import type { ScanOptions, ScanStats } from '../match/scan.js';
 import { scanSeeds } from '../match/seeds.js';
+import { type FoundSink, foundSink } from '../match/found-sink.js';
 import type { WorkerPool } from '../parallel/pool.js';
 import { makePlan, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { BlockSource, SourceExpectations } from '../source/block-source.js';
@@ -66,6 +67,8 @@ export interface PatchStats {
   fileSize: number;
   /** Bytes copied from the local files. */
   reusedBytes: number;
+  /** Of those, bytes the scan wrote into the output as it found them (the rest were copied after it). */
+  writtenByScan: number;
   /** Bytes taken from the sources (ranges fetched again after a failed check included). */
   fetchedBytes: number;
   /** Number of ranges asked of the sources (before any refetch). */
@@ -195,24 +198,32 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   // When this patch scans, the scan has checked every block it found against the index: the
   // copies need no second check if the seeds are still the files that were scanned.
   const scannedAs = plan ? undefined : await Promise.all(seeds.map(identityAt));
+  // A new output takes the local file's permission bits (an existing one keeps its own).
+  const localMode = await stat(seeds[0]).then((st) => st.mode & 0o777, () => undefined);
+  const out = await AtomicFile.create(output, localMode, options.partial);
+  // A scan made here writes the blocks it finds into the output as it finds them (as zsync does).
+  const sink = plan ? undefined : foundSink(out.handle.fd, index.fileSize, index.blockSize, index.blockCount, matchRunOf(index));
   if (!plan) {
-    const scanned = await scanSeeds(seeds, index, { ...options.scan, pool: options.pool ?? options.scan?.pool, signal });
-    scanStats = scanned.stats;
-    plan = makePlan(index, scanned, options.planOptions);
+    const scanned = await scanWritingFound(seeds, index, options, sink!, out).catch(async (err: unknown) => {
+      await out.abort();
+      throw err;
+    });
+    plan = scanned;
+    scanStats = scanned.scan;
   }
   if (plan.fileSize !== index.fileSize || plan.blockSize !== index.blockSize) {
+    await out.abort();
     throw new ArgumentError('the plan was made for another index');
   }
   if (plan.spans.some((s) => s.kind === 'copy' && !(s.seed >= 0 && s.seed < seeds.length))) {
+    await out.abort();
     throw new ArgumentError(`the plan copies from a seed that is not among the ${seeds.length} given`);
   }
   const hash = await loadStrongHash(index.strongHash);
   const fileHasher = index.fileHash ? await (await loadStrongHash(index.fileHash.algorithm)).create() : undefined;
   const fetches = plan.spans.filter((s) => s.kind === 'fetch');
   const scanDone = performance.now();
-  // A new output takes the local file's permission bits (an existing one keeps its own).
-  const localMode = await stat(seeds[0]).then((st) => st.mode & 0o777, () => undefined);
-  const out = await AtomicFile.create(output, localMode, options.partial);
+  const writtenByScan = sink ? bytesMarked(index, sink.written) : 0;
   const seedFiles: (FileHandle | undefined)[] = [];
   const fetcher = new VerifiedFetcher(ordered, fetches, index, hash, refetch, signal);
   // With a whole-file digest to check at the end, or copies from files this patch scanned and
@@ -220,10 +231,12 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const threads = options.scan?.threads ?? availableParallelism();
   const copies = fileHasher || scannedAs ? undefined : copyCheck(index, hash, plan.reusedBytes, threads, options.pool ?? options.scan?.pool);
   const progress = throttledProgress(options.onProgress);
-  let done = 0;
+  let done = writtenByScan;
+  // Written in order, the output is hashed as it is written; with blocks the scan wrote, at the end.
+  const hashAsWritten = fileHasher && !sink ? fileHasher : undefined;
   try {
     const write = async (data: Uint8Array, offset: number) => {
-      fileHasher?.update(data);
+      hashAsWritten?.update(data);
       let w = 0;
       try {
         while (w < data.length) w += (await out.handle.write(data, w, data.length - w, offset + w)).bytesWritten;
@@ -243,14 +256,17 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
         continue;
       }
       const seed = seeds[span.seed];
-      const fh = (seedFiles[span.seed] ??= await openRegularFile(seed));
-      for (let o = 0; o < span.length; o += piece) {
-        const n = Math.min(piece, span.length - o);
-        const data = copies?.takesBuffers ? new Uint8Array(n) : buf!.subarray(0, n);
-        await readExactly(fh, data, n, span.localOffset + o, seed, 'shrank since it was scanned', (m) => new VerificationError(m));
-        // Written before the check ends: the output is a temporary file until everything passed.
-        await write(data, span.offset + o);
-        await copies?.check(data, (span.offset + o) / index.blockSize, span.localOffset + o, seed);
+      for (const [from, to] of unwritten(span.offset, span.offset + span.length, index, sink?.written)) {
+        const fh = (seedFiles[span.seed] ??= await openRegularFile(seed));
+        const local = span.localOffset + from - span.offset;
+        for (let o = 0; o < to - from; o += piece) {
+          const n = Math.min(piece, to - from - o);
+          const data = copies?.takesBuffers ? new Uint8Array(n) : buf!.subarray(0, n);
+          await readExactly(fh, data, n, local + o, seed, 'shrank since it was scanned', (m) => new VerificationError(m));
+          // Written before the check ends: the output is a temporary file until everything passed.
+          await write(data, from + o);
+          await copies?.check(data, (from + o) / index.blockSize, local + o, seed);
+        }
       }
     }
     await fetcher.close();
@@ -261,6 +277,9 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
       if (changed.size > 0) await checkCopiesInOutput(out.handle, index, plan, hash, seeds, output, changed);
     }
     if (fileHasher) {
+      if (!hashAsWritten) {
+        await forEachPiece(out.handle, output, 0, index.fileSize, copyPiece(index.blockSize), 'was cut short while it was written', (d) => fileHasher.update(d));
+      }
       const digest = fileHasher.digest();
       if (!equalBytes(digest, 0, index.fileHash!.digest, 0, digest.length)) {
         throw await explainFileHashMismatch(out.handle, index, plan, hash, seeds, output);
@@ -282,6 +301,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   return {
     fileSize: index.fileSize,
     reusedBytes: plan.reusedBytes,
+    writtenByScan,
     fetchedBytes: fetcher.fetchedBytes,
     fetchRanges: fetches.length,
     fetchRegions: plan.fetchRegions,
@@ -291,6 +311,52 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     milliseconds: committed - started,
     phases: { prepare: prepared - started, scan: scanDone - prepared, transfer: transferred - scanDone, commit: committed - transferred },
   };
+}
+
+/**
+ * Scans the seeds as {@link patchFile} does, the scan writing the blocks it finds into `sink`;
+ * the output gets early syncs from here while the scan writes, as the patcher's own writes do.
+ */
+async function scanWritingFound(seeds: readonly string[], index: BlockIndex, options: PatchOptions, sink: FoundSink, out: AtomicFile): Promise<Plan & { scan: ScanStats }> {
+  let noted = 0;
+  const note = () => {
+    const blocks = Atomics.load(sink.count, 0);
+    out.noteWritten((blocks - noted) * index.blockSize);
+    noted = blocks;
+  };
+  const timer = setInterval(note, 20);
+  try {
+    const scanned = await scanSeeds(seeds, index, { ...options.scan, pool: options.pool ?? options.scan?.pool, signal: options.signal, sink });
+    return { ...makePlan(index, scanned, options.planOptions), scan: scanned.stats };
+  } finally {
+    clearInterval(timer);
+    note();
+  }
+}
+
+/** Bytes of the reference in the blocks marked in `written`. */
+function bytesMarked(index: BlockIndex, written: Uint8Array): number {
+  let n = 0;
+  for (let k = 0; k < index.blockCount; k++) if (written[k]) n += blockLength(index, k);
+  return n;
+}
+
+/** The parts of reference bytes [from, to) (whole blocks) in blocks not marked in `written`, as [start, end) pairs. */
+function unwritten(from: number, to: number, index: BlockIndex, written: Uint8Array | undefined): [number, number][] {
+  if (!written) return [[from, to]];
+  const L = index.blockSize;
+  const parts: [number, number][] = [];
+  for (let k = Math.floor(from / L); k * L < to; ) {
+    if (written[k]) {
+      k++;
+      continue;
+    }
+    let m = k;
+    while (m * L < to && !written[m]) m++;
+    parts.push([Math.max(from, k * L), Math.min(to, m * L)]);
+    k = m;
+  }
+  return parts;
 }
 
 /** The folder entry `path` names, its folder's links resolved: two spellings of one entry give the same string. */

@@ -116,14 +116,13 @@ test('copies from files the patch itself scanned are not hashed again while the 
   }
 });
 
-test('a local file written to between the scan and the copy is caught: its copies are checked in the output, nothing is written', async () => {
+test('blocks the scan found are written as it finds them: a local file written to after the scan does not change the result', async () => {
   // The reference starts with bytes to fetch, then what the local file holds: the fetch comes first.
   const small = concat(seededBytes(25, 64 * 1024), seededBytes(27, 512 * 1024));
   const refPath = await t.write('ref6', small);
   const local = concat(small.subarray(64 * 1024), seededBytes(26, 100_000));
   const localPath = await t.write('local6', local);
   const index = await buildIndex(refPath, { threads: 1 });
-  // The source changes one byte of a copied block of the local file when it is first asked for data.
   const { scriptedSource } = await import('../helpers/sources.js');
   const src = scriptedSource('ref6', small, (n) => {
     if (n === 0) {
@@ -133,10 +132,36 @@ test('a local file written to between the scan and the copy is caught: its copie
     }
     return undefined;
   });
+  const stats = await patchFile({ local: localPath, index, source: src, output: t.path('out6'), scan: { threads: 1 } });
+  assert.equal(stats.reusedBytes, 512 * 1024);
+  assert.equal(stats.writtenByScan, stats.reusedBytes);
+  assert.deepEqual(await readFile(t.path('out6')), Buffer.from(small));
+  await removeAll(refPath, localPath, t.path('out6'));
+});
+
+test('a local file written to between the scan and the copy is caught: copies made after the scan are checked in the output, nothing is written', async () => {
+  // The local file's content is twice in the reference: the scan writes it where it first is,
+  // the second place is copied after the scan, from the local file as it is then.
+  const a = seededBytes(27, 256 * 1024);
+  const small = concat(seededBytes(25, 64 * 1024), a, a);
+  const refPath = await t.write('ref7', small);
+  const local = concat(a, seededBytes(26, 100_000));
+  const localPath = await t.write('local7', local);
+  const index = await buildIndex(refPath, { threads: 1 });
+  // The source changes one byte of a copied block of the local file when it is first asked for data.
+  const { scriptedSource } = await import('../helpers/sources.js');
+  const src = scriptedSource('ref7', small, (n) => {
+    if (n === 0) {
+      const bad = Buffer.from(local);
+      bad[100_000] ^= 0xff;
+      writeFileSync(localPath, bad);
+    }
+    return undefined;
+  });
   await assert.rejects(
-    patchFile({ local: localPath, index, source: src, output: t.path('out6'), scan: { threads: 1 } }),
-    (err: Error) => err instanceof VerificationError && /local6: block 20 at offset 98304 changed since it was scanned/.test(err.message),
+    patchFile({ local: localPath, index, source: src, output: t.path('out7'), scan: { threads: 1 } }),
+    (err: Error) => err instanceof VerificationError && /local7: block 52 at offset 98304 changed since it was scanned/.test(err.message),
   );
-  assert.ok(!(await readdir(t.dir)).includes('out6'));
+  assert.ok(!(await readdir(t.dir)).includes('out7'));
   await removeAll(refPath, localPath);
 });
