@@ -9,9 +9,15 @@ import { backoff, describeNetworkError, isFatalNetworkError, parseRetryAfter, pa
 import { ByteRangesParser, byteRangesBoundary } from './multipart.js';
 
 // Loaded by require, not import: undici is CommonJS, and an import has Node parse all of it a
-// second time to find its exports (about 20 ms at every start, measured with --cpu-prof).
-const { Agent } = createRequire(import.meta.url)('undici') as typeof import('undici');
+// second time to find its exports (about 20 ms at every start, measured with --cpu-prof). Only
+// its Agent and request(): undici's index also loads fetch, WebSocket, mocks and caches, which
+// cost 25-30 ms more at every start (require of the index 50-73 ms, of these two 24-35 ms).
+// undici's package.json has no "exports", so these paths are open to require; its index adds
+// request() to every dispatcher the same way, by assignment.
+const requireHere = createRequire(import.meta.url);
+const Agent = requireHere('undici/lib/dispatcher/agent.js') as typeof import('undici').Agent;
 type Agent = InstanceType<typeof Agent>;
+const request = requireHere('undici/lib/api/api-request.js') as (this: Agent, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
 
 /** Retries of one request, with progress or not, are at most this many times the `retries` option. */
 const PROGRESS_RETRIES = 10;
@@ -590,7 +596,7 @@ class HttpBlockSource implements HttpSource {
       this.#stats.sentBytes += `${method} ${path} HTTP/1.1\r\nhost: ${url.host}\r\n\r\n`.length + Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
       let res: Dispatcher.ResponseData;
       try {
-        res = await this.#agent.request({ origin: url.origin, path, method, headers, signal });
+        res = await request.call(this.#agent, { origin: url.origin, path, method, headers, signal });
       } catch (err) {
         throw this.#asRetryable(err, signal);
       }
