@@ -44,6 +44,12 @@ export class MatchList {
 
   /** Puts the matches in offset order (by block at equal offsets), dropping exact duplicates. */
   sortByPosition(): void {
+    // A scan finds matches in offset order, mostly: the common case costs one pass, not a sort.
+    let ordered = true;
+    for (let i = 1; i < this.length && ordered; i++) {
+      ordered = this.pos[i - 1] < this.pos[i] || (this.pos[i - 1] === this.pos[i] && this.block[i - 1] < this.block[i]);
+    }
+    if (ordered) return;
     const idx = Array.from({ length: this.length }, (_, i) => i);
     idx.sort((x, y) => this.pos[x] - this.pos[y] || this.block[x] - this.block[y]);
     const pos = new Float64Array(Math.max(1, this.length));

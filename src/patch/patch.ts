@@ -223,7 +223,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const fileHasher = index.fileHash ? await (await loadStrongHash(index.fileHash.algorithm)).create() : undefined;
   const fetches = plan.spans.filter((s) => s.kind === 'fetch');
   const scanDone = performance.now();
-  const writtenByScan = sink ? bytesMarked(index, sink.written) : 0;
+  const writtenByScan = sink ? bytesWritten(index, sink) : 0;
   const seedFiles: (FileHandle | undefined)[] = [];
   const fetcher = new VerifiedFetcher(ordered, fetches, index, hash, refetch, signal);
   // With a whole-file digest to check at the end, or copies from files this patch scanned and
@@ -334,11 +334,11 @@ async function scanWritingFound(seeds: readonly string[], index: BlockIndex, opt
   }
 }
 
-/** Bytes of the reference in the blocks marked in `written`. */
-function bytesMarked(index: BlockIndex, written: Uint8Array): number {
-  let n = 0;
-  for (let k = 0; k < index.blockCount; k++) if (written[k]) n += blockLength(index, k);
-  return n;
+/** Bytes of the reference the scan wrote into `sink`. */
+function bytesWritten(index: BlockIndex, sink: FoundSink): number {
+  const n = index.blockCount;
+  const blocks = Atomics.load(sink.count, 0);
+  return blocks === 0 ? 0 : blocks * index.blockSize - (sink.written[n - 1] ? index.blockSize - blockLength(index, n - 1) : 0);
 }
 
 /** The parts of reference bytes [from, to) (whole blocks) in blocks not marked in `written`, as [start, end) pairs. */
