@@ -1,3 +1,4 @@
+import { hasLanes, SimdSums } from '../checksum/simd-sums.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { weakParts } from '../checksum/rolling.js';
 import { VerificationError } from '../errors/errors.js';
@@ -39,13 +40,46 @@ export function verifyBlocks(
   const sl = index.strongLength;
   const mask = weakMaskOf(index);
   const padded = index.paddedTail === true;
-  for (let off = 0, k = firstBlock; off < data.length; off += L, k++) {
+  const fail = (k: number, off: number) => new VerificationError(`${name}: block ${k} at offset ${fileOffset + off} ${problem} (${hash.name} differs)`);
+  // Whole blocks four at a time where the hash has SIMD lanes (MD5, MD4: about 2.5x OpenSSL's one at a time).
+  const inLanes = hasLanes(hash.name) && L * LANES <= LANE_BUFFER ? Math.floor(data.length / (LANES * L)) * LANES * L : 0;
+  if (inLanes > 0) {
+    const bad = firstBadInLanes(data.subarray(0, inLanes), firstBlock, index, hash.name, mask);
+    if (bad >= 0) throw fail(firstBlock + bad, bad * L);
+  }
+  for (let off = inLanes, k = firstBlock + inLanes / L; off < data.length; off += L, k++) {
     const block = summedBytes(data.subarray(off, Math.min(off + L, data.length)), L, padded);
     const ok =
       (weakParts(block, 0, block.length) & mask) === (index.weak[k] & mask) &&
       equalBytes(hash.digest(block), 0, index.strong, k * sl, sl);
-    if (!ok) {
-      throw new VerificationError(`${name}: block ${k} at offset ${fileOffset + off} ${problem} (${hash.name} differs)`);
+    if (!ok) throw fail(k, off);
+  }
+}
+
+const LANES = 4;
+/** Bytes of this thread's SIMD memory that data is copied into to be hashed. */
+const LANE_BUFFER = 1024 * 1024;
+let lanes: { sums: SimdSums; buffer: Uint8Array } | undefined;
+
+/** The first of the whole blocks in `data` (a multiple of four blocks) whose sums differ from the index's, or -1. */
+function firstBadInLanes(data: Uint8Array, firstBlock: number, index: VerifyLayout, hashName: string, mask: number): number {
+  const L = index.blockSize;
+  const sl = index.strongLength;
+  const { sums, buffer } = (lanes ??= SimdSums.withBuffer(LANE_BUFFER));
+  const digests = new Uint8Array(16 * LANES);
+  const chunk = Math.floor(LANE_BUFFER / (LANES * L)) * LANES * L;
+  for (let at = 0; at < data.length; at += chunk) {
+    const n = Math.min(chunk, data.length - at);
+    buffer.set(data.subarray(at, at + n));
+    for (let off = 0; off < n; off += LANES * L) {
+      sums.digestRuns(hashName, buffer, off, L, LANES, digests, 0);
+      for (let j = 0; j < LANES; j++) {
+        const b = (at + off) / L + j;
+        const k = firstBlock + b;
+        const ok = (sums.weak(buffer, off + j * L, L) & mask) === (index.weak[k] & mask) && equalBytes(digests, 16 * j, index.strong, k * sl, sl);
+        if (!ok) return b;
+      }
     }
   }
+  return -1;
 }

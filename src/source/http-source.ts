@@ -19,6 +19,12 @@ const Agent = requireHere('undici/lib/dispatcher/agent.js') as typeof import('un
 type Agent = InstanceType<typeof Agent>;
 const request = requireHere('undici/lib/api/api-request.js') as (this: Agent, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
 
+/** Whether `s` shares a byte with any of `spans[from..to)`. */
+function overlapsAny(spans: readonly Span[], from: number, to: number, s: Span): boolean {
+  for (let i = from; i < to; i++) if (s.offset < spans[i].offset + spans[i].length && spans[i].offset < s.offset + s.length) return true;
+  return false;
+}
+
 /** Retries of one request, with progress or not, are at most this many times the `retries` option. */
 const PROGRESS_RETRIES = 10;
 
@@ -354,11 +360,19 @@ class HttpBlockSource implements HttpSource {
     let buffered = 0;
     const pump = () => {
       while (nextSpan < spans.length && inflight < concurrency && (buffered === 0 || buffered + spans[nextSpan].length <= this.#opt.readAhead)) {
-        // Few ranges per request while there are connections to spare: the answers come in parallel.
-        const perRequest = Math.max(1, Math.min(this.#maxRanges, Math.ceil((spans.length - nextSpan) / concurrency)));
+        // The ranges left, spread over the requests that can go out now: few per request while
+        // there are connections to spare (the answers come in parallel), and none left waiting
+        // for a second round trip when they all fit in this one.
+        const perRequest = Math.max(1, Math.min(this.#maxRanges, Math.ceil((spans.length - nextSpan) / (concurrency - inflight))));
         const start = nextSpan;
         let bytes = 0;
-        while (nextSpan < spans.length && nextSpan - start < perRequest && (bytes === 0 || bytes + spans[nextSpan].length <= this.#opt.maxRequestBytes)) {
+        // Spans of one request do not overlap: servers answer ranges that add up to more than
+        // the file with the whole file (nginx), or merge them (RFC 9110 allows either).
+        while (
+          nextSpan < spans.length &&
+          nextSpan - start < perRequest &&
+          (bytes === 0 || (bytes + spans[nextSpan].length <= this.#opt.maxRequestBytes && !overlapsAny(spans, start, nextSpan, spans[nextSpan])))
+        ) {
           const s = spans[nextSpan++];
           s.buf = new Uint8Array(s.length);
           bytes += s.length;

@@ -35,6 +35,20 @@ const ranges = [
   ...Array.from({ length: 100 }, (_, i) => ({ offset: 300_000 + i * 5000, length: 1000 + i })),
 ];
 
+test('ranges that fit in one round of requests all go out in it: 50 scattered ranges on 8 connections are 8 requests', async () => {
+  const scattered = Array.from({ length: 50 }, (_, i) => ({ offset: 7 + i * 19_000, length: 4096 }));
+  const src = httpSource(`${server.url}ref.bin`, { connections: 8 });
+  try {
+    await src.prepare({ size: data.length });
+    const before = src.stats.requests;
+    assertRanges(await fetchAll(src, scattered), scattered, data);
+    assert.equal(src.stats.requests - before, 8, JSON.stringify(src.stats));
+    assert.equal(src.stats.ranges, 50);
+  } finally {
+    await src.close();
+  }
+});
+
 test('httpSource against deltasync serve: exact bytes of each range, in the order asked', async () => {
   const src = httpSource(`${server.url}ref.bin`, { connections: 4 });
   try {
