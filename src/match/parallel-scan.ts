@@ -55,16 +55,21 @@ export async function scanInParallel(
     addCounters(ctx.counters, r.counters);
     return { from, to, matches: MatchList.fromArrays(r), next: r.next, hashed: MatchList.fromArrays(r.hashed) };
   };
+  let firstError: unknown;
   const scanner = async (scan: (from: number, to: number) => Promise<ChunkResult>) => {
     try {
       for (let i = take(); i >= 0; i = take()) results[i] = await scan(bound(i), bound(i + 1));
     } catch (err) {
+      if (!failed) firstError = err;
       failed = true;
-      throw err;
+      // The others stop at their next piece; none is left running (and writing to ctx.sink,
+      // whose file the caller closes when this throws).
+      Atomics.store(ctx.abort, 0, 1);
     }
   };
   // The calling thread's scanner starts first, so it takes chunk 0 at once.
   await Promise.all([scanner(here), ...Array.from({ length: workers }, () => scanner(onWorker))]);
+  if (failed) throw firstError;
   await stitch(results, ctx);
 }
 
