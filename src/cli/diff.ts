@@ -1,6 +1,6 @@
 import { Command } from './commander.js';
 import { bytes, count, mbPerSecond, millis, percent, plural, rate, table } from './format.js';
-import { withThreads } from './options.js';
+import { withThreads, workersAsAsked } from './options.js';
 import type { Output } from './output.js';
 
 /** `deltasync diff <local-file> <index>`: what a patch would reuse and fetch. */
@@ -20,7 +20,7 @@ export function diffCommand(out: Output): Command {
         /^https?:/i.test(indexPath) ? import('../source/http-source.js') : undefined,
       ]);
       const { index } = await loadIndex(indexPath);
-      const scan = await scanSeeds([local, ...flags.seed], index, { threads: flags.threads, onProgress: out.reporter(`scanning ${local}`) });
+      const scan = await scanSeeds([local, ...flags.seed], index, { threads: flags.threads, ...workersAsAsked(flags.threads), onProgress: out.reporter(`scanning ${local}`) });
       const plan = makePlan(index, scan);
       const s = scan.stats;
       const ranges = plan.fetchRegions;

@@ -56,5 +56,14 @@ function threadsArg(value: string): number {
 /** Adds `--threads` to a command. */
 export function withThreads(cmd: Command): Command {
   // -p as in go-sync, where it sets the number of matchers.
-  return cmd.option('-p, --threads <n>', `worker threads (default: all ${availableParallelism()} cores)`, threadsArg);
+  return cmd.option(
+    '-p, --threads <n>',
+    `threads to scan with (default: all ${availableParallelism()} cores where the scan is long enough for workers to pay, measured as it starts)`,
+    threadsArg,
+  );
+}
+
+/** `--threads` given: the scan uses that many threads whenever the file splits (the default decides as the scan starts). */
+export function workersAsAsked(threads: number | undefined): { workersFromMs?: number } {
+  return threads === undefined ? {} : { workersFromMs: 0 };
 }

@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from './commander.js';
 import { bytes, mbPerSecond, millis, percent, plural, rate } from './format.js';
-import { checkOutputName, sameFile, wholeNumber, withThreads } from './options.js';
+import { checkOutputName, sameFile, wholeNumber, withThreads, workersAsAsked } from './options.js';
 import type { Output } from './output.js';
 
 interface PatchFlags {
@@ -88,7 +88,7 @@ export function patchCommand(out: Output): Command {
           source: sources,
           output,
           partial,
-          scan: { threads: flags.threads, onProgress: out.reporter(`scanning ${local}`) },
+          scan: { threads: flags.threads, ...workersAsAsked(flags.threads), onProgress: out.reporter(`scanning ${local}`) },
           onProgress: out.reporter(`writing ${output}`),
         });
         const httpStats = httpTotals(sources);

@@ -23,16 +23,60 @@ export const CHUNKS_PER_THREAD = 4;
 export const MIN_CHUNK = 4 * 1024 * 1024;
 
 /**
+ * The projected time of a scan on the calling thread alone from which starting worker threads
+ * pays. Measured on 2 cores, whole processes: a worker costs its boot (tens of ms of CPU) and
+ * slows the calling thread while it runs, so 256 MiB with 50 edits (0.38-0.42 s alone, hashing
+ * most of the time) took 0.41-0.52 s with a worker started for it; 128 MiB with few matches
+ * (about 1 s alone) 0.80-0.88 s; 256 MiB with few matches 1.68 s alone, 1.11 s with a worker.
+ */
+export const WORKERS_PAY_FROM_MS = 600;
+
+/** How soon after the scan starts its speed is measured to decide on workers. */
+const MEASURE_AFTER_MS = 40;
+
+/**
+ * Decides, once the calling thread has scanned for {@link MEASURE_AFTER_MS}, whether workers
+ * pay for a scan of `total` bytes (see {@link WORKERS_PAY_FROM_MS}): `pool` resolves to the pool
+ * `start` starts if so, else to undefined (also when `settle` is called first: the scan ended).
+ */
+export function workersIfTheyPay(
+  progress: BigInt64Array,
+  total: number,
+  start: () => WorkerPool,
+  fromMs = WORKERS_PAY_FROM_MS,
+): { pool: Promise<WorkerPool | undefined>; settle: () => void } {
+  if (fromMs === 0) return { pool: Promise.resolve(start()), settle: () => {} };
+  const t0 = performance.now();
+  let settle!: () => void;
+  const pool = new Promise<WorkerPool | undefined>((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = performance.now() - t0;
+      const done = Number(Atomics.load(progress, 0));
+      if (elapsed < MEASURE_AFTER_MS || (done === 0 && elapsed < 10 * MEASURE_AFTER_MS)) return;
+      clearInterval(timer);
+      const projected = done === 0 ? Infinity : ((total - done) * elapsed) / done;
+      resolve(projected >= fromMs ? start() : undefined);
+    }, MEASURE_AFTER_MS / 4);
+    settle = () => {
+      clearInterval(timer);
+      resolve(undefined);
+    };
+  });
+  return { pool, settle };
+}
+
+/**
  * Scans the file in `count` chunks on the calling thread and `workers` workers of `pool` (each
  * takes the next chunk not yet taken when it is free), then stitches the chunk results into
- * `ctx.matches`: exactly what a single-threaded scan finds.
+ * `ctx.matches`: exactly what a single-threaded scan finds. `pool` may be a decision still to
+ * come ({@link workersIfTheyPay}): the calling thread starts alone, and workers join if it says so.
  */
 export async function scanInParallel(
   ctx: StitchContext,
   lookup: LookupTables,
   count: number,
   piece: number,
-  pool: WorkerPool,
+  pool: WorkerPool | { pool: Promise<WorkerPool | undefined>; settle: () => void },
   workers: number,
 ): Promise<void> {
   const { localPath: path, localSize: fileSize } = ctx;
@@ -50,14 +94,18 @@ export async function scanInParallel(
     const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece, ctx.progress, st, ctx.abort, false, ctx.sink);
     return { from, to, matches, next, hashed: st.hashed };
   };
+  const gate = 'settle' in pool ? pool : undefined;
+  const ready = gate ? gate.pool : Promise.resolve(pool as WorkerPool);
   const onWorker = async (from: number, to: number): Promise<ChunkResult> => {
-    const r = await pool.run(scanJob, { path, fileSize, from, to, piece, tables: lookup, kernel: ctx.tables.kernel, progress: ctx.progress, abort: ctx.abort, sink: ctx.sink });
+    const r = await (await ready)!.run(scanJob, { path, fileSize, from, to, piece, tables: lookup, kernel: ctx.tables.kernel, progress: ctx.progress, abort: ctx.abort, sink: ctx.sink });
     addCounters(ctx.counters, r.counters);
     return { from, to, matches: MatchList.fromArrays(r), next: r.next, hashed: MatchList.fromArrays(r.hashed) };
   };
   let firstError: unknown;
   const scanner = async (scan: (from: number, to: number) => Promise<ChunkResult>) => {
     try {
+      // A worker's scanner takes chunks only once there are workers.
+      if (scan === onWorker && !(await ready)) return;
       for (let i = take(); i >= 0; i = take()) results[i] = await scan(bound(i), bound(i + 1));
     } catch (err) {
       if (!failed) firstError = err;
@@ -67,8 +115,10 @@ export async function scanInParallel(
       Atomics.store(ctx.abort, 0, 1);
     }
   };
-  // The calling thread's scanner starts first, so it takes chunk 0 at once.
-  await Promise.all([scanner(here), ...Array.from({ length: workers }, () => scanner(onWorker))]);
+  // The calling thread's scanner starts first, so it takes chunk 0 at once; when it has no more
+  // to take, no decision on workers is waited for.
+  const calling = scanner(here).finally(() => gate?.settle());
+  await Promise.all([calling, ...Array.from({ length: workers }, () => scanner(onWorker))]);
   if (failed) throw firstError;
   await stitch(results, ctx);
 }

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { FileHandle } from 'node:fs/promises';
 import { loadStrongHash } from '../checksum/registry.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
-import { checkCount, checkPath } from '../errors/errors.js';
+import { ArgumentError, checkCount, checkPath } from '../errors/errors.js';
 import { openRegularFile, readExactly } from '../util/file-io.js';
 import { progressCounter, type ProgressCallback, reportProgress } from '../util/progress.js';
 import { type BlockIndex, blockLength, checkIndex } from '../index/block-index.js';
@@ -10,7 +10,7 @@ import { buildLookup, type LookupTables } from '../index/lookup.js';
 import { WorkerPool } from '../parallel/pool.js';
 import { assignBlocks } from './assign.js';
 import { MatchList, newCounters, type ScanCounters } from './match-list.js';
-import { CHUNKS_PER_THREAD, MIN_CHUNK, scanInParallel, type StitchContext } from './parallel-scan.js';
+import { CHUNKS_PER_THREAD, MIN_CHUNK, scanInParallel, type StitchContext, WORKERS_PAY_FROM_MS, workersIfTheyPay } from './parallel-scan.js';
 import { weakParts } from '../checksum/rolling.js';
 import { sharedArray } from '../util/shared-memory.js';
 import { HASH_LIMIT, isShortBlockAt, newScanState, type ScanTables, scanTables } from './scan-buffer.js';
@@ -33,6 +33,13 @@ export interface ScanOptions {
    * 0.80–0.88 s.)
    */
   minChunk?: number;
+  /**
+   * Without `pool`: the projected time of the scan on the calling thread alone (measured as it
+   * starts) from which it starts worker threads of its own. Default
+   * {@link WORKERS_PAY_FROM_MS} (600 ms: below it, workers cost more than they give on 2 cores);
+   * 0 starts them for any file large enough to split.
+   */
+  workersFromMs?: number;
   /** Bytes a scanner reads at a time. Default 4 MiB. */
   piece?: number;
   /** Told how many bytes of the local file are scanned, a few times a second and at the end. */
@@ -97,6 +104,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
   checkCount('threads', threads);
   if (options.minChunk !== undefined) checkCount('minChunk', options.minChunk);
   if (options.piece !== undefined) checkCount('piece', options.piece);
+  if (options.workersFromMs !== undefined && !(options.workersFromMs >= 0)) throw new ArgumentError(`workersFromMs must be a number ≥ 0, not ${options.workersFromMs}`);
   const signal = options.signal;
   signal?.throwIfAborted();
   const started = performance.now();
@@ -117,8 +125,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     // takes more while workers boot, and a slow thread holds up no more than one chunk.
     const chunkCount = parallel ? Math.min(threads * CHUNKS_PER_THREAD, Math.floor(localSize / Math.min(minChunk, MIN_CHUNK))) : 1;
     const workers = Math.min(threads, chunkCount) - 1;
-    // Workers boot while the tables are built.
-    const pool = workers > 0 ? (options.pool ?? (ownPool = new WorkerPool(workers)).warm(scanJob)) : undefined;
+    const pool = workers > 0 ? options.pool : undefined;
     const lookup = options.lookup ?? buildLookup(index);
     const hash = await loadStrongHash(index.strongHash);
     const tables = scanTables(lookup, scanKernel());
@@ -127,11 +134,14 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     const piece = options.piece ?? SCAN_PIECE;
     const state = newScanState();
     stopReporting = reportProgress(progress, localSize, options.onProgress);
-    if (!pool) {
+    if (workers === 0) {
       await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece, progress, state, abort, false, options.sink);
     } else {
       const ctx: StitchContext = { fh, localPath, localSize, tables, hash, counters, matches, progress, state, abort, sink: options.sink };
-      await scanInParallel(ctx, lookup, chunkCount, piece, pool, Math.min(workers, pool.size));
+      // A pool of the caller's is running already; one of our own starts only if it pays.
+      const startPool = () => (ownPool = new WorkerPool(workers).warm(scanJob));
+      const gate = pool ? undefined : workersIfTheyPay(progress, localSize, startPool, options.workersFromMs);
+      await scanInParallel(ctx, lookup, chunkCount, piece, pool ?? gate!, Math.min(workers, pool?.size ?? workers));
     }
     stopReporting(true);
     const local: LocalFile = { fh, path: localPath, size: localSize, hash, counters, abort, piece, sink: options.sink };
@@ -149,7 +159,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
       ...counters,
       localSize,
       ...matchedTotals(index, blockOffsets),
-      threads: pool ? 1 + Math.min(workers, pool.size) : 1,
+      threads: pool ? 1 + Math.min(workers, pool.size) : ownPool ? 1 + workers : 1,
       milliseconds: performance.now() - started,
     };
     return { matches, blockOffsets, stats };

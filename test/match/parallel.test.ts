@@ -78,7 +78,7 @@ test('threads 2 without a fx.pool gives the single-threaded result on a file wit
   const localPath = await fx.t.write('local2', local);
   const index = await buildIndex(refPath, { blockSize: L });
   const single = plainScan(await scanFile(localPath, index, { threads: 1 }));
-  const multi = await scanFile(localPath, index, { threads: 2, minChunk: 4096, piece: 4096 });
+  const multi = await scanFile(localPath, index, { threads: 2, minChunk: 4096, piece: 4096, workersFromMs: 0 });
   assert.equal(multi.stats.threads, 2);
   assert.deepEqual(plainScan(multi), single);
   assertScan(await scanFile(localPath, index, { threads: 1 }), ref, L, local);
@@ -106,4 +106,45 @@ test('scan options must be whole numbers ≥ 1', async () => {
   for (const bad of [{ piece: 0 }, { piece: 1.5 }, { piece: Number.NaN }, { minChunk: -1 }, { threads: 0 }]) {
     await assert.rejects(scanFile(file, index, bad), /must be a whole number ≥ 1/);
   }
+});
+
+test('without a pool, workers start only when the scan, measured as it starts, is long enough for them to pay', async () => {
+  const { workersIfTheyPay } = await import('../../src/match/parallel-scan.js');
+  const { WorkerPool } = await import('../../src/parallel/pool.js');
+  const started: InstanceType<typeof WorkerPool>[] = [];
+  const start = () => {
+    const p = new WorkerPool(1);
+    started.push(p);
+    return p;
+  };
+  try {
+    // 1 MiB of 1 GiB scanned by the time it measures: projected far past the threshold.
+    const slow = new BigInt64Array(new SharedArrayBuffer(8));
+    slow[0] = 1n << 20n;
+    assert.ok(await workersIfTheyPay(slow, 2 ** 30, start, 600).pool, 'a long scan gets workers');
+    // All of it scanned already: nothing left for workers.
+    const fast = new BigInt64Array(new SharedArrayBuffer(8));
+    fast[0] = 1n << 20n;
+    assert.equal(await workersIfTheyPay(fast, 1 << 20, start, 600).pool, undefined);
+    // The scan ends before the decision: none.
+    const early = workersIfTheyPay(new BigInt64Array(new SharedArrayBuffer(8)), 2 ** 30, start, 600);
+    early.settle();
+    assert.equal(await early.pool, undefined);
+    assert.ok((await workersIfTheyPay(fast, 1 << 20, start, 0).pool) !== undefined, '0: at once');
+    assert.equal(started.length, 2);
+  } finally {
+    for (const p of started) await p.close();
+  }
+});
+
+test('scanFile without a pool: a scan projected below workersFromMs stays on the calling thread; workersFromMs 0 splits it, with the same result', async () => {
+  const L = 1024;
+  const ref = makeReference(5, 3_000_000, L, 'random');
+  const refPath = await fx.t.write('ref-gate', ref);
+  const index = await buildIndex(refPath, { blockSize: L });
+  const alone = await scanFile(refPath, index, { threads: 2, minChunk: 256 * 1024, workersFromMs: 1e9 });
+  const split = await scanFile(refPath, index, { threads: 2, minChunk: 256 * 1024, workersFromMs: 0 });
+  assert.equal(alone.stats.threads, 1);
+  assert.equal(split.stats.threads, 2);
+  assert.deepEqual(plainScan(split), plainScan(alone));
 });

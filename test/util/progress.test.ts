@@ -46,7 +46,7 @@ for (const threads of [1, 2]) {
   test(`scanFile reports progress up to the local size (${threads} thread(s))`, async () => {
     const index = await buildIndex(file, { threads: 1, blockSize: 65536 });
     const r = recorder();
-    const { stats } = await scanFile(file, index, { threads, minChunk: 1024 * 1024, onProgress: r.onProgress });
+    const { stats } = await scanFile(file, index, { threads, minChunk: 1024 * 1024, workersFromMs: 0, onProgress: r.onProgress });
     assertSane(r.calls);
     assert.equal(stats.threads, threads, 'threads that scanned');
   });
