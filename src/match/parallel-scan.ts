@@ -31,13 +31,18 @@ export const MIN_CHUNK = 4 * 1024 * 1024;
  */
 export const WORKERS_PAY_FROM_MS = 600;
 
-/** How soon after the scan starts its speed is measured to decide on workers. */
-const MEASURE_AFTER_MS = 40;
+/**
+ * The scan's speed is measured over this long, from this long after it starts (its first pieces
+ * run cold code, several times slower than the rest: measured from the start, a 256 MiB patch
+ * that takes 0.5 s alone was projected at over 1 s and given a worker that made it slower).
+ */
+const MEASURE_MS = 40;
 
 /**
- * Decides, once the calling thread has scanned for {@link MEASURE_AFTER_MS}, whether workers
- * pay for a scan of `total` bytes (see {@link WORKERS_PAY_FROM_MS}): `pool` resolves to the pool
- * `start` starts if so, else to undefined (also when `settle` is called first: the scan ended).
+ * Decides, once the calling thread has scanned for 2 × {@link MEASURE_MS}, whether workers pay
+ * for a scan of `total` bytes: `pool` resolves to the pool `start` starts if the rest of the
+ * scan, at the speed of its last {@link MEASURE_MS}, would take `fromMs` or more alone (0: at
+ * once), else to undefined (also when `settle` is called first: the scan ended).
  */
 export function workersIfTheyPay(
   progress: BigInt64Array,
@@ -49,14 +54,25 @@ export function workersIfTheyPay(
   const t0 = performance.now();
   let settle!: () => void;
   const pool = new Promise<WorkerPool | undefined>((resolve) => {
-    const timer = setInterval(() => {
-      const elapsed = performance.now() - t0;
-      const done = Number(Atomics.load(progress, 0));
-      if (elapsed < MEASURE_AFTER_MS || (done === 0 && elapsed < 10 * MEASURE_AFTER_MS)) return;
+    let mark: { at: number; done: number } | undefined;
+    const decide = (workers: boolean) => {
       clearInterval(timer);
-      const projected = done === 0 ? Infinity : ((total - done) * elapsed) / done;
-      resolve(projected >= fromMs ? start() : undefined);
-    }, MEASURE_AFTER_MS / 4);
+      resolve(workers ? start() : undefined);
+    };
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const done = Number(Atomics.load(progress, 0));
+      if (done >= total) return decide(false);
+      if (now - t0 < MEASURE_MS) return;
+      if (!mark) {
+        mark = { at: now, done };
+        return;
+      }
+      if (now - mark.at < MEASURE_MS) return;
+      // No piece done in the window: a slow scan (or a stalled disk) that workers can only help.
+      if (done === mark.done) return decide(true);
+      decide(((total - done) * (now - mark.at)) / (done - mark.done) >= fromMs);
+    }, MEASURE_MS / 4);
     settle = () => {
       clearInterval(timer);
       resolve(undefined);

@@ -118,10 +118,21 @@ test('without a pool, workers start only when the scan, measured as it starts, i
     return p;
   };
   try {
-    // 1 MiB of 1 GiB scanned by the time it measures: projected far past the threshold.
-    const slow = new BigInt64Array(new SharedArrayBuffer(8));
-    slow[0] = 1n << 20n;
-    assert.ok(await workersIfTheyPay(slow, 2 ** 30, start, 600).pool, 'a long scan gets workers');
+    // A scan of 1 GiB going at 100 MB/s gets workers; at 3.2 GB/s (0.3 s to go) it does not.
+    const at = (bytesPer10ms: number) => {
+      const progress = new BigInt64Array(new SharedArrayBuffer(8));
+      const timer = setInterval(() => Atomics.add(progress, 0, BigInt(bytesPer10ms)), 10);
+      return { progress, stop: () => clearInterval(timer) };
+    };
+    const slow = at(1 << 20);
+    const fastScan = at(32 << 20);
+    try {
+      assert.ok(await workersIfTheyPay(slow.progress, 2 ** 30, start, 600).pool, 'a long scan gets workers');
+      assert.equal(await workersIfTheyPay(fastScan.progress, 2 ** 30, start, 600).pool, undefined, 'a short one does not');
+    } finally {
+      slow.stop();
+      fastScan.stop();
+    }
     // All of it scanned already: nothing left for workers.
     const fast = new BigInt64Array(new SharedArrayBuffer(8));
     fast[0] = 1n << 20n;

@@ -116,6 +116,19 @@ test('copies from files the patch itself scanned are not hashed again while the 
   }
 });
 
+/** A source of `ref` that changes byte `at` of the local file when it is first asked for data (after the scan). */
+async function sourceChangingLocal(name: string, ref: Uint8Array, localPath: string, local: Uint8Array, at: number) {
+  const { scriptedSource } = await import('../helpers/sources.js');
+  return scriptedSource(name, ref, (n) => {
+    if (n === 0) {
+      const bad = Buffer.from(local);
+      bad[at] ^= 0xff;
+      writeFileSync(localPath, bad);
+    }
+    return undefined;
+  });
+}
+
 test('blocks the scan found are written as it finds them: a local file written to after the scan does not change the result', async () => {
   // The reference starts with bytes to fetch, then what the local file holds: the fetch comes first.
   const small = concat(seededBytes(25, 64 * 1024), seededBytes(27, 512 * 1024));
@@ -123,15 +136,7 @@ test('blocks the scan found are written as it finds them: a local file written t
   const local = concat(small.subarray(64 * 1024), seededBytes(26, 100_000));
   const localPath = await t.write('local6', local);
   const index = await buildIndex(refPath, { threads: 1 });
-  const { scriptedSource } = await import('../helpers/sources.js');
-  const src = scriptedSource('ref6', small, (n) => {
-    if (n === 0) {
-      const bad = Buffer.from(local);
-      bad[100_000] ^= 0xff;
-      writeFileSync(localPath, bad);
-    }
-    return undefined;
-  });
+  const src = await sourceChangingLocal('ref6', small, localPath, local, 100_000);
   const stats = await patchFile({ local: localPath, index, source: src, output: t.path('out6'), scan: { threads: 1 } });
   assert.equal(stats.reusedBytes, 512 * 1024);
   assert.equal(stats.writtenByScan, stats.reusedBytes);
@@ -148,16 +153,7 @@ test('a local file written to between the scan and the copy is caught: copies ma
   const local = concat(a, seededBytes(26, 100_000));
   const localPath = await t.write('local7', local);
   const index = await buildIndex(refPath, { threads: 1 });
-  // The source changes one byte of a copied block of the local file when it is first asked for data.
-  const { scriptedSource } = await import('../helpers/sources.js');
-  const src = scriptedSource('ref7', small, (n) => {
-    if (n === 0) {
-      const bad = Buffer.from(local);
-      bad[100_000] ^= 0xff;
-      writeFileSync(localPath, bad);
-    }
-    return undefined;
-  });
+  const src = await sourceChangingLocal('ref7', small, localPath, local, 100_000);
   await assert.rejects(
     patchFile({ local: localPath, index, source: src, output: t.path('out7'), scan: { threads: 1 } }),
     (err: Error) => err instanceof VerificationError && /local7: block 52 at offset 98304 changed since it was scanned/.test(err.message),
