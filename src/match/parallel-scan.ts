@@ -86,6 +86,7 @@ export function workersIfTheyPay(
  * takes the next chunk not yet taken when it is free), then stitches the chunk results into
  * `ctx.matches`: exactly what a single-threaded scan finds. `pool` may be a decision still to
  * come ({@link workersIfTheyPay}): the calling thread starts alone, and workers join if it says so.
+ * @returns the threads that scanned (the calling thread and the workers that took a chunk).
  */
 export async function scanInParallel(
   ctx: StitchContext,
@@ -94,7 +95,7 @@ export async function scanInParallel(
   piece: number,
   pool: WorkerPool | { pool: Promise<WorkerPool | undefined>; settle: () => void },
   workers: number,
-): Promise<void> {
+): Promise<number> {
   const { localPath: path, localSize: fileSize } = ctx;
   // Chunks start on block multiples: where the local file is aligned with the reference (an
   // identical prefix, runs of zeros) a worker's first match then falls in step at once.
@@ -118,11 +119,14 @@ export async function scanInParallel(
     return { from, to, matches: MatchList.fromArrays(r), next: r.next, hashed: MatchList.fromArrays(r.hashed) };
   };
   let firstError: unknown;
+  let scanners = 0;
   const scanner = async (scan: (from: number, to: number) => Promise<ChunkResult>) => {
     try {
       // A worker's scanner takes chunks only once there are workers.
       if (scan === onWorker && !(await ready)) return;
-      for (let i = take(); i >= 0; i = take()) results[i] = await scan(bound(i), bound(i + 1));
+      let i = take();
+      if (i >= 0) scanners++;
+      for (; i >= 0; i = take()) results[i] = await scan(bound(i), bound(i + 1));
     } catch (err) {
       if (!failed) firstError = err;
       failed = true;
@@ -137,6 +141,7 @@ export async function scanInParallel(
   await Promise.all([calling, ...Array.from({ length: workers }, () => scanner(onWorker))]);
   if (failed) throw firstError;
   await stitch(results, ctx);
+  return scanners;
 }
 
 /** What the parallel scan works on, and where the stitched result goes. */

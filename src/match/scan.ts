@@ -134,6 +134,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
     const piece = options.piece ?? SCAN_PIECE;
     const state = newScanState();
     stopReporting = reportProgress(progress, localSize, options.onProgress);
+    let threadsUsed = 1;
     if (workers === 0) {
       await scanFileRange(fh, localPath, localSize, tables, hash, 0, localSize, matches, counters, piece, progress, state, abort, false, options.sink);
     } else {
@@ -141,7 +142,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
       // A pool of the caller's is running already; one of our own starts only if it pays.
       const startPool = () => (ownPool = new WorkerPool(workers).warm(scanJob));
       const gate = pool ? undefined : workersIfTheyPay(progress, localSize, startPool, options.workersFromMs);
-      await scanInParallel(ctx, lookup, chunkCount, piece, pool ?? gate!, Math.min(workers, pool?.size ?? workers));
+      threadsUsed = await scanInParallel(ctx, lookup, chunkCount, piece, pool ?? gate!, Math.min(workers, pool?.size ?? workers));
     }
     stopReporting(true);
     const local: LocalFile = { fh, path: localPath, size: localSize, hash, counters, abort, piece, sink: options.sink };
@@ -159,7 +160,7 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
       ...counters,
       localSize,
       ...matchedTotals(index, blockOffsets),
-      threads: pool ? 1 + Math.min(workers, pool.size) : ownPool ? 1 + workers : 1,
+      threads: threadsUsed,
       milliseconds: performance.now() - started,
     };
     return { matches, blockOffsets, stats };

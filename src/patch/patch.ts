@@ -198,6 +198,8 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   // When this patch scans, the scan has checked every block it found against the index: the
   // copies need no second check if the seeds are still the files that were scanned.
   const scannedAs = plan ? undefined : await Promise.all(seeds.map(identityAt));
+  const hash = await loadStrongHash(index.strongHash);
+  const fileHasher = index.fileHash ? await (await loadStrongHash(index.fileHash.algorithm)).create() : undefined;
   // A new output takes the local file's permission bits (an existing one keeps its own).
   const localMode = await stat(seeds[0]).then((st) => st.mode & 0o777, () => undefined);
   const out = await AtomicFile.create(output, localMode, options.partial);
@@ -219,8 +221,6 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     await out.abort();
     throw new ArgumentError(`the plan copies from a seed that is not among the ${seeds.length} given`);
   }
-  const hash = await loadStrongHash(index.strongHash);
-  const fileHasher = index.fileHash ? await (await loadStrongHash(index.fileHash.algorithm)).create() : undefined;
   const fetches = plan.spans.filter((s) => s.kind === 'fetch');
   const scanDone = performance.now();
   const writtenByScan = sink ? bytesWritten(index, sink) : 0;
