@@ -83,8 +83,12 @@ export interface PatchStats {
   scan?: ScanStats;
   /** Wall-clock time, scan included. */
   milliseconds: number;
-  /** Wall-clock time per phase: preparing the source, the scan, copying and fetching (with their checks), and the final sync and rename. */
-  phases: { prepare: number; scan: number; transfer: number; commit: number };
+  /**
+   * Wall-clock time per phase: the scan; waiting for the source to be prepared once the scan is
+   * done (it is prepared while the scan runs); copying and fetching (with their checks); the final
+   * sync and rename. They add up to `milliseconds`.
+   */
+  phases: { scan: number; prepare: number; transfer: number; commit: number };
 }
 
 /** Bytes of copies read (and checked) at a time: 4 MiB in whole blocks, at least one block. */
@@ -190,9 +194,15 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   if (!Number.isSafeInteger(refetch) || refetch < 0) throw new ArgumentError(`refetch must be a whole number ≥ 0, not ${refetch}`);
   const { signal } = options;
   const started = performance.now();
-  // Before any work: a source that cannot be read fails now, not after a long scan.
-  const ordered = await firstWorkingSource(sources, { size: index.fileSize, signal });
-  const prepared = performance.now();
+  // The sources are prepared while the scan runs (a round trip or two saved on a slow link); one
+  // that cannot be read stops the scan at once, with its own error.
+  const stopScan = new AbortController();
+  const preparing = firstWorkingSource(sources, { size: index.fileSize, signal }).catch((err: unknown) => {
+    stopScan.abort(err);
+    throw err;
+  });
+  preparing.catch(() => {}); // awaited below, after the scan; a failure meanwhile is not unhandled
+  const scanSignal = signal ? AbortSignal.any([signal, stopScan.signal]) : stopScan.signal;
   let scanStats: ScanStats | undefined;
   let plan = options.plan;
   // When this patch scans, the scan has checked every block it found against the index: the
@@ -206,13 +216,19 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   // A scan made here writes the blocks it finds into the output as it finds them (as zsync does).
   const sink = plan ? undefined : foundSink(out.handle.fd, index.fileSize, index.blockSize, index.blockCount, matchRunOf(index));
   if (!plan) {
-    const scanned = await scanWritingFound(seeds, index, options, sink!, out).catch(async (err: unknown) => {
+    const scanned = await scanWritingFound(seeds, index, { ...options, signal: scanSignal }, sink!, out).catch(async (err: unknown) => {
       await out.abort();
       throw err;
     });
     plan = scanned;
     scanStats = scanned.scan;
   }
+  const scanned = performance.now();
+  const ordered = await preparing.catch(async (err: unknown) => {
+    await out.abort();
+    throw err;
+  });
+  const prepared = performance.now();
   if (plan.fileSize !== index.fileSize || plan.blockSize !== index.blockSize) {
     await out.abort();
     throw new ArgumentError('the plan was made for another index');
@@ -222,7 +238,6 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     throw new ArgumentError(`the plan copies from a seed that is not among the ${seeds.length} given`);
   }
   const fetches = plan.spans.filter((s) => s.kind === 'fetch');
-  const scanDone = performance.now();
   const writtenByScan = sink ? bytesWritten(index, sink) : 0;
   const seedFiles: (FileHandle | undefined)[] = [];
   const fetcher = new VerifiedFetcher(ordered, fetches, index, hash, refetch, signal);
@@ -309,7 +324,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     source: ordered[0].name,
     scan: scanStats,
     milliseconds: committed - started,
-    phases: { prepare: prepared - started, scan: scanDone - prepared, transfer: transferred - scanDone, commit: committed - transferred },
+    phases: { scan: scanned - started, prepare: prepared - scanned, transfer: transferred - prepared, commit: committed - transferred },
   };
 }
 
