@@ -12,6 +12,7 @@ interface PatchFlags {
   header: string[];
   ca?: string;
   resume: boolean;
+  fsync: boolean;
 }
 
 /** What `-H` collects: every `Name: value` given, in order. */
@@ -48,6 +49,7 @@ export function patchCommand(out: Output): Command {
     .option('-H, --header <line>', "an HTTP header for every request, 'Name: value' (repeatable)", collect, [])
     .option('--ca <file>', 'trust this CA certificate (PEM) for HTTPS')
     .addOption(new Option('--no-resume', 'do not keep or reuse <output>.part'))
+    .addOption(new Option('--no-fsync', 'do not sync the result to the disk before renaming it into place (faster; as rsync and zsync do)'))
     .action(async (local: string, indexArg: string, reference: string | undefined, positional: string | undefined, flags: PatchFlags) => {
       if (positional && flags.output && positional !== flags.output) {
         throw new InvalidArgumentError(`two outputs given: '${positional}' and -o '${flags.output}'.`);
@@ -88,6 +90,7 @@ export function patchCommand(out: Output): Command {
           source: sources,
           output,
           partial,
+          fsync: flags.fsync,
           scan: { threads: flags.threads, ...workersAsAsked(flags.threads), onProgress: out.reporter(`scanning ${local}`) },
           onProgress: out.reporter(`writing ${output}`),
         });

@@ -79,6 +79,7 @@ export class AtomicFile {
     readonly handle: FileHandle,
     private readonly newMode: number | undefined,
     private readonly keepAs: string | undefined,
+    private readonly durable: boolean,
   ) {}
 
   /**
@@ -87,9 +88,11 @@ export class AtomicFile {
    * the target it replaces; a new file takes `mode` when given, else the usual mode under the
    * umask. Setuid, setgid and sticky bits are dropped from either. With `keepAs`, a temporary file that holds anything is kept under that name when the
    * write is aborted or the program stopped by a signal (a partial result to resume from), unless
-   * a longer file is there already.
+   * a longer file is there already. With `durable` false, nothing is synced: the rename is
+   * still atomic for other programs, but a crash of the system soon after may leave the target
+   * empty or partly written (as rsync without `--fsync` and zsync leave it).
    */
-  static async create(target: string, mode?: number, keepAs?: string): Promise<AtomicFile> {
+  static async create(target: string, mode?: number, keepAs?: string, durable = true): Promise<AtomicFile> {
     const real = await followLinks(target);
     const existing = await stat(real).catch(() => undefined);
     if (existing && !existing.isFile()) {
@@ -104,7 +107,7 @@ export class AtomicFile {
       // Replacing a file: private until commit gives it that file's mode (it may be a private file).
       const newMode = mode === undefined ? undefined : mode & PERMISSION_BITS;
       const handle = await open(tempPath, 'wx+', existing ? 0o600 : (newMode ?? 0o666));
-      return new AtomicFile(real, tempPath, handle, newMode, keepAs);
+      return new AtomicFile(real, tempPath, handle, newMode, keepAs, durable);
     } catch (err) {
       live.delete(tempPath);
       throw fsError(err, target, 'write');
@@ -118,7 +121,7 @@ export class AtomicFile {
    */
   noteWritten(bytes: number): void {
     this.#unsynced += bytes;
-    if (this.#unsynced < EARLY_SYNC_BYTES || this.#early) return;
+    if (!this.durable || this.#unsynced < EARLY_SYNC_BYTES || this.#early) return;
     this.#unsynced = 0;
     // Cleared when done; a failed one stays, and the commit throws it.
     const early: Promise<void> = this.handle.datasync().then(() => {
@@ -135,11 +138,11 @@ export class AtomicFile {
       const m = (await stat(this.target).then((s) => s.mode & PERMISSION_BITS, () => undefined)) ?? this.newMode;
       // Only when it differs: some file systems (vfat) refuse chmod.
       if (m !== undefined && ((await this.handle.stat()).mode & 0o7777) !== m) await this.handle.chmod(m);
-      await this.handle.sync();
+      if (this.durable) await this.handle.sync();
       await this.handle.close();
       await rename(this.tempPath, this.target);
       live.delete(this.tempPath);
-      await syncFolder(dirname(this.target));
+      if (this.durable) await syncFolder(dirname(this.target));
     } catch (err) {
       await this.abort();
       throw fsError(err, this.target, 'write');

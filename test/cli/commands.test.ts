@@ -66,6 +66,14 @@ test('patch -o writes the reference and reports reused and fetched bytes', async
   assert.deepEqual(await readFile(t.path('old')), old);
 });
 
+test('patch --no-fsync writes the same reference (not synced: as rsync and zsync)', async () => {
+  const r = await cli(['patch', t.path('old'), t.path('ref.gosync'), t.path('ref'), '-o', t.path('out-nofsync'), '--no-fsync']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(await readFile(t.path('out-nofsync')), ref);
+  const help = await cli(['patch', '--help']);
+  assert.match(help.stdout, /--no-fsync/);
+});
+
 test('p with the output as a fourth argument (go-sync style), deltasync index', async () => {
   const r = await cli(['p', t.path('old'), t.path('ref.v1'), t.path('ref'), t.path('out2')]);
   assert.equal(r.code, 0, r.stderr);
