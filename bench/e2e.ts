@@ -9,10 +9,11 @@
  * - an 8 MiB reference with a local file that mostly differs (a few 4 KiB pieces in common), on
  *   loopback.
  *
- * Three contenders each: (a) deltasync from its own .gosync index, (b) deltasync from zsyncmake's
+ * Four contenders each: (a) deltasync from its own .gosync index, (a') the same with --no-fsync
+ * (zsync never syncs its output: this compares on that footing), (b) deltasync from zsyncmake's
  * control file, (c) the zsync client from that same control file. The .gosync index has the block
  * size zsyncmake chose for the file. Wall time is the median of 3 runs (after one warm-up run,
- * whose output is checked against the reference), the runs of the three interleaved so that a
+ * whose output is checked against the reference), the runs of the four interleaved so that a
  * noisy spell falls on all alike. Requests, bytes and connections are counted by nginx (a log
  * format with $request_length and $bytes_sent), the same way for both tools.
  *
@@ -56,7 +57,7 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 // ---------------------------------------------------------------------------------------------
 // One run of one tool
 
-type ToolKey = 'gosync' | 'dszsync' | 'zsync';
+type ToolKey = 'gosync' | 'nofsync' | 'dszsync' | 'zsync';
 
 interface Sample {
   ms: number;
@@ -107,6 +108,8 @@ interface Summary {
 
 const TOOLS: { key: ToolKey; label: string }[] = [
   { key: 'gosync', label: '(a) deltasync, .gosync index' },
+  // No target: for comparison with zsync on the same footing (zsync never syncs its output).
+  { key: 'nofsync', label: "(a') same, --no-fsync" },
   { key: 'dszsync', label: '(b) deltasync, zsyncmake .zsync' },
   { key: 'zsync', label: '(c) zsync 0.6.2 client, same .zsync' },
 ];
@@ -137,8 +140,9 @@ async function runTool(key: ToolKey, c: Case, out: string, nginx: BenchNginx): P
     reused = Number(m[1]);
     selfFetched = Number(m[2]);
   } else {
-    const index = `${c.base}${c.name}.${key === 'gosync' ? 'gosync' : 'zsync'}`;
-    f = await runTimed(process.execPath, [BIN, 'patch', c.local, index, '-o', out, '--json', '-q'], PROCESS_LIMIT_MS);
+    const index = `${c.base}${c.name}.${key === 'dszsync' ? 'zsync' : 'gosync'}`;
+    const extra = key === 'nofsync' ? ['--no-fsync'] : [];
+    f = await runTimed(process.execPath, [BIN, 'patch', c.local, index, '-o', out, '--json', '-q', ...extra], PROCESS_LIMIT_MS);
     json = JSON.parse(f.stdout) as Record<string, unknown>;
     reused = Number(json.reusedBytes);
     selfFetched = Number(json.fetchedBytes);
@@ -404,7 +408,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(
       `Wall: whole process, spawn to exit, median of the timed runs (a tool whose warm-up run took over ${SLOW_MS / 1000} s is timed by that run alone: "1 run"; ` +
-        'deltasync: node start, index download, scan on all cores, fetch, verify, write + fsync; ' +
+        'deltasync: node start, index download, scan on all cores, fetch, verify, write + fsync (none in (a\')); ' +
         'zsync: one thread). Req/Conn/Ranges/Ref body/Index/Wire: counted by nginx for the last run — Ref body is $body_bytes_sent of the reference ' +
         '(multipart framing included), Index that of the index (HEAD and GET), Wire every request and answer ($request_length + $bytes_sent). ' +
         `Matched: reference bytes taken from the local file. Relay: ${DELAY} ms each way, first bytes of a connection held one round trip (TCP handshake), no bandwidth limit. ` +
