@@ -48,13 +48,7 @@ export function writeFound(sink: FoundSink, out: MatchList, from: number, data: 
     while (e < out.length && block[e] === block[e - 1] + 1 && pos[e] === pos[e - 1] + L) e++;
     if (e - j >= sink.matchRun) {
       // Blocks block[j] .. block[e - 1], from file offset pos[j]: write the parts not yet written.
-      for (let k = block[j], last = block[e - 1]; k <= last; ) {
-        if (written[k]) {
-          k++;
-          continue;
-        }
-        let m = k;
-        while (m <= last && !written[m]) m++;
+      for (const [k, m] of unwrittenRuns(written, block[j], block[e - 1] + 1)) {
         const start = k * L;
         const end = Math.min(sink.fileSize, m * L);
         const at = pos[j] + start - block[j] * L - base;
@@ -63,9 +57,24 @@ export function writeFound(sink: FoundSink, out: MatchList, from: number, data: 
           written.fill(1, k, m);
           Atomics.add(sink.count, 0, m - k);
         }
-        k = m;
       }
     }
     j = e;
   }
+}
+
+/** The runs `[k, m)` of blocks `first ≤ k < end` not marked in `written`, in order. */
+export function unwrittenRuns(written: Uint8Array, first: number, end: number): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let k = first; k < end; ) {
+    if (written[k]) {
+      k++;
+      continue;
+    }
+    let m = k;
+    while (m < end && !written[m]) m++;
+    runs.push([k, m]);
+    k = m;
+  }
+  return runs;
 }

@@ -38,6 +38,17 @@ export const WORKERS_PAY_FROM_MS = 600;
  */
 const MEASURE_MS = 40;
 
+/** Workers for a parallel scan: the pool, once decided (undefined: none); `settle` ends the wait. */
+export interface WorkersDecision {
+  readonly pool: Promise<WorkerPool | undefined>;
+  readonly settle: () => void;
+}
+
+/** A {@link WorkersDecision} already made: `pool`. */
+export function workersNow(pool: WorkerPool): WorkersDecision {
+  return { pool: Promise.resolve(pool), settle: () => {} };
+}
+
 /**
  * Decides, once the calling thread has scanned for 2 × {@link MEASURE_MS}, whether workers pay
  * for a scan of `total` bytes: `pool` resolves to the pool `start` starts if the rest of the
@@ -49,8 +60,8 @@ export function workersIfTheyPay(
   total: number,
   start: () => WorkerPool,
   fromMs = WORKERS_PAY_FROM_MS,
-): { pool: Promise<WorkerPool | undefined>; settle: () => void } {
-  if (fromMs === 0) return { pool: Promise.resolve(start()), settle: () => {} };
+): WorkersDecision {
+  if (fromMs === 0) return workersNow(start());
   const t0 = performance.now();
   let settle!: () => void;
   const pool = new Promise<WorkerPool | undefined>((resolve) => {
@@ -84,8 +95,8 @@ export function workersIfTheyPay(
 /**
  * Scans the file in `count` chunks on the calling thread and `workers` workers of `pool` (each
  * takes the next chunk not yet taken when it is free), then stitches the chunk results into
- * `ctx.matches`: exactly what a single-threaded scan finds. `pool` may be a decision still to
- * come ({@link workersIfTheyPay}): the calling thread starts alone, and workers join if it says so.
+ * `ctx.matches`: exactly what a single-threaded scan finds. The calling thread starts at once;
+ * workers join when `workers` says so ({@link workersIfTheyPay}; {@link workersNow}: at once).
  * @returns the threads that scanned (the calling thread and the workers that took a chunk).
  */
 export async function scanInParallel(
@@ -93,7 +104,7 @@ export async function scanInParallel(
   lookup: LookupTables,
   count: number,
   piece: number,
-  pool: WorkerPool | { pool: Promise<WorkerPool | undefined>; settle: () => void },
+  decision: WorkersDecision,
   workers: number,
 ): Promise<number> {
   const { localPath: path, localSize: fileSize } = ctx;
@@ -111,8 +122,7 @@ export async function scanInParallel(
     const next = await scanFileRange(ctx.fh, path, fileSize, ctx.tables, ctx.hash, from, to, matches, ctx.counters, piece, ctx.progress, st, ctx.abort, false, ctx.sink);
     return { from, to, matches, next, hashed: st.hashed };
   };
-  const gate = 'settle' in pool ? pool : undefined;
-  const ready = gate ? gate.pool : Promise.resolve(pool as WorkerPool);
+  const ready = decision.pool;
   const onWorker = async (from: number, to: number): Promise<ChunkResult> => {
     const r = await (await ready)!.run(scanJob, { path, fileSize, from, to, piece, tables: lookup, kernel: ctx.tables.kernel, progress: ctx.progress, abort: ctx.abort, sink: ctx.sink });
     addCounters(ctx.counters, r.counters);
@@ -137,7 +147,7 @@ export async function scanInParallel(
   };
   // The calling thread's scanner starts first, so it takes chunk 0 at once; when it has no more
   // to take, no decision on workers is waited for.
-  const calling = scanner(here).finally(() => gate?.settle());
+  const calling = scanner(here).finally(() => decision.settle());
   await Promise.all([calling, ...Array.from({ length: workers }, () => scanner(onWorker))]);
   if (failed) throw firstError;
   await stitch(results, ctx);

@@ -10,7 +10,7 @@ import { buildLookup, type LookupTables } from '../index/lookup.js';
 import { WorkerPool } from '../parallel/pool.js';
 import { assignBlocks } from './assign.js';
 import { MatchList, newCounters, type ScanCounters } from './match-list.js';
-import { CHUNKS_PER_THREAD, MIN_CHUNK, scanInParallel, type StitchContext, WORKERS_PAY_FROM_MS, workersIfTheyPay } from './parallel-scan.js';
+import { CHUNKS_PER_THREAD, MIN_CHUNK, scanInParallel, type StitchContext, WORKERS_PAY_FROM_MS, workersIfTheyPay, workersNow } from './parallel-scan.js';
 import { weakParts } from '../checksum/rolling.js';
 import { sharedArray } from '../util/shared-memory.js';
 import { HASH_LIMIT, isShortBlockAt, newScanState, type ScanTables, scanTables } from './scan-buffer.js';
@@ -141,8 +141,8 @@ export async function scanFile(localPath: string, index: BlockIndex, options: Sc
       const ctx: StitchContext = { fh, localPath, localSize, tables, hash, counters, matches, progress, state, abort, sink: options.sink };
       // A pool of the caller's is running already; one of our own starts only if it pays.
       const startPool = () => (ownPool = new WorkerPool(workers).warm(scanJob));
-      const gate = pool ? undefined : workersIfTheyPay(progress, localSize, startPool, options.workersFromMs);
-      threadsUsed = await scanInParallel(ctx, lookup, chunkCount, piece, pool ?? gate!, Math.min(workers, pool?.size ?? workers));
+      const decision = pool ? workersNow(pool) : workersIfTheyPay(progress, localSize, startPool, options.workersFromMs);
+      threadsUsed = await scanInParallel(ctx, lookup, chunkCount, piece, decision, Math.min(workers, pool?.size ?? workers));
     }
     stopReporting(true);
     const local: LocalFile = { fh, path: localPath, size: localSize, hash, counters, abort, piece, sink: options.sink };

@@ -7,7 +7,7 @@ import { ArgumentError, checkPath, fsError, VerificationError } from '../errors/
 import { type BlockIndex, blockLength, checkIndex, matchRunOf } from '../index/block-index.js';
 import type { ScanOptions, ScanStats } from '../match/scan.js';
 import { scanSeeds } from '../match/seeds.js';
-import { type FoundSink, foundSink } from '../match/found-sink.js';
+import { type FoundSink, foundSink, unwrittenRuns } from '../match/found-sink.js';
 import type { WorkerPool } from '../parallel/pool.js';
 import { makePlan, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { BlockSource, SourceExpectations } from '../source/block-source.js';
@@ -230,7 +230,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     plan = scanned;
     scanStats = scanned.scan;
   }
-  const scanned = performance.now();
+  const scanEnd = performance.now();
   const ordered = await preparing.catch(async (err: unknown) => {
     await out.abort();
     throw err;
@@ -255,7 +255,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   const progress = throttledProgress(options.onProgress);
   let done = writtenByScan;
   // Written in order, the output is hashed as it is written; with blocks the scan wrote, at the end.
-  const hashAsWritten = fileHasher && !sink ? fileHasher : undefined;
+  const hashAsWritten = writtenByScan === 0 ? fileHasher : undefined;
   try {
     const write = async (data: Uint8Array, offset: number) => {
       hashAsWritten?.update(data);
@@ -331,7 +331,7 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
     source: ordered[0].name,
     scan: scanStats,
     milliseconds: committed - started,
-    phases: { scan: scanned - started, prepare: prepared - scanned, transfer: transferred - prepared, commit: committed - transferred },
+    phases: { scan: scanEnd - started, prepare: prepared - scanEnd, transfer: transferred - prepared, commit: committed - transferred },
   };
 }
 
@@ -367,18 +367,7 @@ function bytesWritten(index: BlockIndex, sink: FoundSink): number {
 function unwritten(from: number, to: number, index: BlockIndex, written: Uint8Array | undefined): [number, number][] {
   if (!written) return [[from, to]];
   const L = index.blockSize;
-  const parts: [number, number][] = [];
-  for (let k = Math.floor(from / L); k * L < to; ) {
-    if (written[k]) {
-      k++;
-      continue;
-    }
-    let m = k;
-    while (m * L < to && !written[m]) m++;
-    parts.push([Math.max(from, k * L), Math.min(to, m * L)]);
-    k = m;
-  }
-  return parts;
+  return unwrittenRuns(written, Math.floor(from / L), Math.ceil(to / L)).map(([k, m]) => [Math.max(from, k * L), Math.min(to, m * L)]);
 }
 
 /** The folder entry `path` names, its folder's links resolved: two spellings of one entry give the same string. */

@@ -2,7 +2,7 @@ import { hasLanes, SimdSums } from '../checksum/simd-sums.js';
 import type { StrongHash } from '../checksum/strong-hash.js';
 import { weakParts } from '../checksum/rolling.js';
 import { VerificationError } from '../errors/errors.js';
-import { summedBytes } from '../index/build-sums.js';
+import { sumBlocks, summedBytes } from '../index/build-sums.js';
 import { type BlockIndex, weakMaskOf } from '../index/block-index.js';
 import { equalBytes } from '../util/bytes.js';
 
@@ -44,7 +44,7 @@ export function verifyBlocks(
   // Whole blocks four at a time where the hash has SIMD lanes (MD5, MD4: about 2.5x OpenSSL's one at a time).
   const inLanes = hasLanes(hash.name) && L * LANES <= LANE_BUFFER ? Math.floor(data.length / (LANES * L)) * LANES * L : 0;
   if (inLanes > 0) {
-    const bad = firstBadInLanes(data.subarray(0, inLanes), firstBlock, index, hash.name, mask);
+    const bad = firstBadInLanes(data.subarray(0, inLanes), firstBlock, index, hash, mask);
     if (bad >= 0) throw fail(firstBlock + bad, bad * L);
   }
   for (let off = inLanes, k = firstBlock + inLanes / L; off < data.length; off += L, k++) {
@@ -57,28 +57,27 @@ export function verifyBlocks(
 }
 
 const LANES = 4;
-/** Bytes of this thread's SIMD memory that data is copied into to be hashed. */
+/** Bytes of this thread's SIMD memory that data is copied into to be summed. */
 const LANE_BUFFER = 1024 * 1024;
 let lanes: { sums: SimdSums; buffer: Uint8Array } | undefined;
 
-/** The first of the whole blocks in `data` (a multiple of four blocks) whose sums differ from the index's, or -1. */
-function firstBadInLanes(data: Uint8Array, firstBlock: number, index: VerifyLayout, hashName: string, mask: number): number {
+/**
+ * The first of the whole blocks in `data` (a multiple of four blocks) whose sums differ from the
+ * index's, or -1: summed as the index build sums them ({@link sumBlocks}, four lanes at a time).
+ */
+function firstBadInLanes(data: Uint8Array, firstBlock: number, index: VerifyLayout, hash: StrongHash, mask: number): number {
   const L = index.blockSize;
   const sl = index.strongLength;
   const { sums, buffer } = (lanes ??= SimdSums.withBuffer(LANE_BUFFER));
-  const digests = new Uint8Array(16 * LANES);
   const chunk = Math.floor(LANE_BUFFER / (LANES * L)) * LANES * L;
+  const got = { blockSize: L, hash: hash.name, strongLength: sl, paddedTail: false, weak: new Int32Array(chunk / L), strong: new Uint8Array((chunk / L) * sl) };
   for (let at = 0; at < data.length; at += chunk) {
     const n = Math.min(chunk, data.length - at);
     buffer.set(data.subarray(at, at + n));
-    for (let off = 0; off < n; off += LANES * L) {
-      sums.digestRuns(hashName, buffer, off, L, LANES, digests, 0);
-      for (let j = 0; j < LANES; j++) {
-        const b = (at + off) / L + j;
-        const k = firstBlock + b;
-        const ok = (sums.weak(buffer, off + j * L, L) & mask) === (index.weak[k] & mask) && equalBytes(digests, 16 * j, index.strong, k * sl, sl);
-        if (!ok) return b;
-      }
+    sumBlocks(buffer.subarray(0, n), 0, got, hash, sums);
+    for (let j = 0; j < n / L; j++) {
+      const k = firstBlock + at / L + j;
+      if ((got.weak[j] & mask) !== (index.weak[k] & mask) || !equalBytes(got.strong, j * sl, index.strong, k * sl, sl)) return at / L + j;
     }
   }
   return -1;

@@ -43,6 +43,12 @@ export function coalesce(ranges: readonly ByteRange[], gap: number, maxSpan: num
   return { spans, spanOf };
 }
 
+/** Whether `s` shares a byte with any of `spans[from..to)` (ranges of one request must not: see httpSource). */
+export function overlapsAny(spans: readonly Span[], from: number, to: number, s: Span): boolean {
+  for (let i = from; i < to; i++) if (s.offset < spans[i].offset + spans[i].length && spans[i].offset < s.offset + s.length) return true;
+  return false;
+}
+
 /** The `Range` header asking for what is still missing of each span. */
 export function rangeHeader(spans: readonly Span[]): string {
   return `bytes=${spans.map((s) => `${s.offset + s.got}-${s.offset + s.length - 1}`).join(',')}`;

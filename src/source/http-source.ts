@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
 import { ArgumentError, checkCount, DeltasyncError } from '../errors/errors.js';
 import type { BlockSource, ByteRange, FetchOptions, SourceExpectations } from './block-source.js';
-import { coalesce, deliver, parseContentRange, rangeHeader, type Span } from './http-ranges.js';
+import { coalesce, deliver, overlapsAny, parseContentRange, rangeHeader, type Span } from './http-ranges.js';
 import { backoff, describeNetworkError, isFatalNetworkError, parseRetryAfter, pause, RetryableError } from './http-retry.js';
 import { ByteRangesParser, byteRangesBoundary } from './multipart.js';
 
@@ -18,12 +18,6 @@ const requireHere = createRequire(import.meta.url);
 const Agent = requireHere('undici/lib/dispatcher/agent.js') as typeof import('undici').Agent;
 type Agent = InstanceType<typeof Agent>;
 const request = requireHere('undici/lib/api/api-request.js') as (this: Agent, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
-
-/** Whether `s` shares a byte with any of `spans[from..to)`. */
-function overlapsAny(spans: readonly Span[], from: number, to: number, s: Span): boolean {
-  for (let i = from; i < to; i++) if (s.offset < spans[i].offset + spans[i].length && spans[i].offset < s.offset + s.length) return true;
-  return false;
-}
 
 /** Retries of one request, with progress or not, are at most this many times the `retries` option. */
 const PROGRESS_RETRIES = 10;

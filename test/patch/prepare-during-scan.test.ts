@@ -41,12 +41,18 @@ function slowToPrepare(refPath: string, until: Promise<void>, then: () => Promis
   return src;
 }
 
-test('the source is prepared while the scan runs', async () => {
-  const refPath = await t.write('ref', ref);
-  const localPath = await t.write('local', local);
+/** The files of a test, their index, and a promise kept at the scan's first progress report (`scanned`). */
+async function setup(name: string) {
+  const refPath = await t.write(`ref-${name}`, ref);
+  const localPath = await t.write(`local-${name}`, local);
   const index = await buildIndex(refPath, { blockSize: 4096, threads: 1 });
   let scanned!: () => void;
   const scanProgress = new Promise<void>((r) => (scanned = r));
+  return { refPath, localPath, index, scanProgress, scanned: () => scanned() };
+}
+
+test('the source is prepared while the scan runs', async () => {
+  const { refPath, localPath, index, scanProgress, scanned } = await setup('a');
   const src = slowToPrepare(refPath, scanProgress, async () => {});
   try {
     const stats = await patchFile({ local: localPath, index, source: src, output: t.path('out'), scan: { threads: 1, onProgress: () => scanned() } });
@@ -60,11 +66,7 @@ test('the source is prepared while the scan runs', async () => {
 });
 
 test('a source that cannot be prepared stops the scan: its error, no output, no temporary file', async () => {
-  const refPath = await t.write('ref2', ref);
-  const localPath = await t.write('local2', local);
-  const index = await buildIndex(refPath, { blockSize: 4096, threads: 1 });
-  let scanned!: () => void;
-  const scanProgress = new Promise<void>((r) => (scanned = r));
+  const { refPath, localPath, index, scanProgress, scanned } = await setup('b');
   const src = slowToPrepare(refPath, scanProgress, async () => {
     throw new Error('slow: the server is gone');
   });

@@ -184,36 +184,16 @@ test('an early sync that fails makes the commit fail, and the target is left alo
 });
 
 test('durable (the default) syncs the data and the folder; not durable syncs nothing, and still renames into place', async () => {
-  const { open } = await import('node:fs/promises');
-  const probe = await open(t.path('probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void>; datasync: () => Promise<void> };
-  await probe.close();
-  const { sync, datasync } = proto;
-  let syncs = 0;
-  proto.sync = function (this: unknown) {
-    syncs++;
-    return sync.call(this);
+  const { countSyncs } = await import('../helpers/sync-count.js');
+  const write = (durable: boolean) => async () => {
+    const f = await AtomicFile.create(t.path(`durable-${durable}`), undefined, undefined, durable);
+    const piece = new Uint8Array(EARLY_SYNC_BYTES).fill(3);
+    await f.handle.write(piece, 0, piece.length, 0);
+    f.noteWritten(piece.length);
+    await f.commit();
+    assert.equal((await readFile(t.path(`durable-${durable}`))).length, piece.length);
   };
-  proto.datasync = function (this: unknown) {
-    syncs++;
-    return datasync.call(this);
-  };
-  try {
-    const counted = async (durable: boolean) => {
-      syncs = 0;
-      const f = await AtomicFile.create(t.path(`durable-${durable}`), undefined, undefined, durable);
-      const piece = new Uint8Array(EARLY_SYNC_BYTES).fill(3);
-      await f.handle.write(piece, 0, piece.length, 0);
-      f.noteWritten(piece.length);
-      await f.commit();
-      assert.equal((await readFile(t.path(`durable-${durable}`))).length, piece.length);
-      return syncs;
-    };
-    assert.ok((await counted(true)) >= 3, 'an early data sync, the file, the folder');
-    assert.equal(await counted(false), 0);
-  } finally {
-    proto.sync = sync;
-    proto.datasync = datasync;
-  }
+  assert.ok((await countSyncs(write(true))).syncs >= 3, 'an early data sync, the file, the folder');
+  assert.equal((await countSyncs(write(false))).syncs, 0);
   assert.deepEqual(await temps(), []);
 });
