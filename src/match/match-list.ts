@@ -84,7 +84,11 @@ export class MatchList {
 export interface ScanCounters {
   /** Windows examined (each offset whose weak sum was tested against the index, once per test). */
   comparisons: number;
-  /** Of those, windows whose (masked) weak sum is in the index: at most `comparisons`. */
+  /**
+   * Of those, windows whose (masked) weak sum is in the index: at most `comparisons`. For an index
+   * whose blocks match two at a time (zsync's), only those whose next window's sum can follow
+   * theirs (see LookupTables.pairs): at 16-bit sums nearly every window has some block's sum.
+   */
   weakHits: number;
   /** Of those, windows whose strong digest matched too: at most `weakHits` and `digests`. */
   strongHits: number;

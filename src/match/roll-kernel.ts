@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { SIMD_SCRATCH, SimdSums, simdSumsModule } from '../checksum/simd-sums.js';
-import type { ScanCounters } from './match-list.js';
 import type { LookupTables } from '../index/lookup.js';
 
 /** A loop of roll-kernel.wat.mjs: see there. */
@@ -25,6 +24,8 @@ type PairLoop = (
   pairsShift: number,
   lastWeak: number,
   runEnd: number,
+  setAt: number,
+  setShift: number,
 ) => number;
 
 /** What roll-kernel.wat.mjs exports. */
@@ -33,10 +34,11 @@ interface KernelExports {
   roll: RollLoop;
   rollMasked: RollLoop;
   rollPairs: PairLoop;
+  rollPairFirst: PairLoop;
 }
 
 /** The tables the kernel reads, copied into its memory: {@link LookupTables}'. */
-export type KernelTables = Pick<LookupTables, 'bits' | 'slots' | 'weak' | 'weakMask' | 'matchRun' | 'pairs' | 'pairsShift' | 'blockCount'>;
+export type KernelTables = Pick<LookupTables, 'bits' | 'slots' | 'weak' | 'weakMask' | 'matchRun' | 'pairs' | 'pairsShift' | 'pairSet' | 'pairSetShift' | 'blockCount'>;
 
 /** Where the block sums' scratch starts in a kernel's memory (addresses 0-7 hold a and b). */
 const SUMS_AT = 64;
@@ -46,6 +48,37 @@ const BITS_AT = 1024;
 if (SUMS_AT + SIMD_SCRATCH > BITS_AT) throw new Error('the scan kernel layout overlaps');
 
 const align64 = (n: number) => (n + 63) & ~63;
+
+/** The share of windows the prefilter lets through above which the pair is tested before it (see rollPairFirst). */
+const PAIR_FIRST_FROM = 0.25;
+
+/**
+ * The share of windows of random data that the prefilter lets through: at least the share of
+ * weak sums that are some block's (zsync's 16-bit sums: 4,096 blocks are 6% of them, 65,536 most),
+ * and what its bits let through besides (two bits in a word, as index/lookup.ts sets them).
+ */
+function prefilterPassRate(t: Pick<KernelTables, 'bits' | 'slots' | 'weakMask'>): number {
+  let sums = 0;
+  for (let i = 0; i < t.slots.length; i++) if (t.slots[i] !== 0) sums++;
+  let maskBits = 0;
+  for (let m = t.weakMask; m !== 0; m &= m - 1) maskBits++;
+  let bloom = 0;
+  for (let i = 0; i < t.bits.length; i++) {
+    let x = t.bits[i] - ((t.bits[i] >>> 1) & 0x55555555);
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    const set = (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) / 32;
+    bloom += set * set;
+  }
+  return Math.max(sums / 2 ** maskBits, bloom / t.bits.length);
+}
+
+/**
+ * Whether the kernel tests a window's pair before the prefilter for the tables `t` (an index of
+ * pairs whose prefilter lets more than a quarter of windows through): both ways find the same.
+ */
+export function testsPairFirst(t: KernelTables): boolean {
+  return t.matchRun === 2 && t.weakMask !== -1 && prefilterPassRate(t) > PAIR_FIRST_FROM;
+}
 
 /** The compiled kernels a scan uses: the rolling loop, and the block sums (checksum/simd-sums.ts). */
 export interface ScanKernel {
@@ -107,8 +140,13 @@ export class RollKernel {
   /** For an index of pairs (matchRun 2, masked sums): where the pairs filter is, else 0. */
   #pairsAt = 0;
   #pairsShift = 0;
+  /** Where the exact set of pairs is (0: none, the filter alone decides). */
+  #setAt = 0;
+  #setShift = 0;
   #lastWeak = 0;
-  /** a and b as the last call left them, then the count of windows rollPairs turned away. */
+  /** rollPairs, or rollPairFirst for tables whose prefilter lets many windows through. */
+  #pairLoop: PairLoop;
+  /** a and b as the last call left them. */
   #sums: Int32Array;
   /** The read buffer, in the kernel's memory: what {@link RollKernel.roll} scans must be a part of it. */
   buffer: Uint8Array;
@@ -119,8 +157,9 @@ export class RollKernel {
     this.#kernel = kernel;
     this.#exports = new WebAssembly.Instance(kernel.roll).exports as unknown as KernelExports;
     this.sums = new SimdSums(this.#exports.memory, SUMS_AT, kernel.sums);
-    this.#sums = new Int32Array(this.#exports.memory.buffer, 0, 3);
+    this.#sums = new Int32Array(this.#exports.memory.buffer, 0, 2);
     this.#loop = this.#exports.roll;
+    this.#pairLoop = this.#exports.rollPairs;
     this.buffer = new Uint8Array(0);
   }
 
@@ -134,7 +173,8 @@ export class RollKernel {
     const slotsAt = align64(BITS_AT + t.bits.byteLength);
     const weakAt = align64(slotsAt + t.slots.byteLength);
     const pairsAt = align64(weakAt + t.weak.byteLength);
-    const bufferAt = align64(pairsAt + t.pairs.byteLength);
+    const setAt = align64(pairsAt + t.pairs.byteLength);
+    const bufferAt = align64(setAt + t.pairSet.byteLength);
     const needed = bufferAt + bytes;
     const memory = this.#exports.memory;
     if (memory.buffer.byteLength < needed) {
@@ -142,12 +182,14 @@ export class RollKernel {
       this.#tablesFrom = undefined;
     }
     const f = this.#tablesFrom;
-    if (f === undefined || f.bits !== t.bits || f.slots !== t.slots || f.weak !== t.weak || f.pairs !== t.pairs) {
+    if (f === undefined || f.bits !== t.bits || f.slots !== t.slots || f.weak !== t.weak || f.pairs !== t.pairs || f.pairSet !== t.pairSet) {
       new Int32Array(memory.buffer, BITS_AT, t.bits.length).set(t.bits);
       new Int32Array(memory.buffer, slotsAt, t.slots.length).set(t.slots);
       new Int32Array(memory.buffer, weakAt, t.weak.length).set(t.weak);
       new Int32Array(memory.buffer, pairsAt, t.pairs.length).set(t.pairs);
+      new Int32Array(memory.buffer, setAt, t.pairSet.length).set(t.pairSet);
       this.#tablesFrom = t;
+      this.#pairLoop = testsPairFirst(t) ? this.#exports.rollPairFirst : this.#exports.rollPairs;
     }
     this.#loop = t.weakMask === -1 ? this.#exports.roll : this.#exports.rollMasked;
     this.#slotsAt = slotsAt;
@@ -157,8 +199,10 @@ export class RollKernel {
     // left to scan-buffer.ts's check).
     this.#pairsAt = t.matchRun === 2 && t.weakMask !== -1 && t.blockCount > 0 ? pairsAt : 0;
     this.#pairsShift = t.pairsShift;
+    this.#setAt = t.pairSet.length > 1 ? setAt : 0;
+    this.#setShift = t.pairSetShift;
     this.#lastWeak = t.blockCount > 0 ? t.weak[t.blockCount - 1] : 0;
-    this.#sums = new Int32Array(memory.buffer, 0, 3);
+    this.#sums = new Int32Array(memory.buffer, 0, 2);
     this.buffer = new Uint8Array(memory.buffer, bufferAt, bytes);
   }
 
@@ -166,11 +210,10 @@ export class RollKernel {
    * What rollToCandidate (scan-buffer.ts) does, in the kernel: examines the windows of `buf` (a
    * part of {@link RollKernel.buffer}) from `i` up to `stop`, rolling `sums` (a, b) as it goes,
    * and returns the first whose weak sum (masked with `wm`) is in the table, or `stop`. For an
-   * index of pairs, one that cannot begin a pair is passed over (and counted in `c.weakHits`, as
-   * the scan counts it), unless it starts at `runEnd` (an index of `buf`: it continues a run).
+   * index of pairs, one that cannot begin a pair is passed over, unless it starts at `runEnd`
+   * (an index of `buf`: it continues a run); the scan then counts neither as a weak hit.
    */
-  roll(buf: Uint8Array, i: number, stop: number, L: number, shift: number, wm: number, sums: Int32Array, runEnd: number, c: ScanCounters): number {
-    const ex = this.#exports;
+  roll(buf: Uint8Array, i: number, stop: number, L: number, shift: number, wm: number, sums: Int32Array, runEnd: number): number {
     const base = buf.byteOffset;
     const end = base + stop;
     // Windows whose next window lies in `buf`, and whose rolling past reads no further.
@@ -183,9 +226,7 @@ export class RollKernel {
       if (p < pairEnd) {
         callEnd = Math.min(pairEnd, p + CALL_SPAN);
         const s2 = this.sums.weak(buf, p - base + L, L);
-        this.#sums[2] = 0;
-        p = ex.rollPairs(p, callEnd, end, L, shift, a, b, this.#slotsAt, this.#slotsShift, this.#weakAt, wm, s2 & 0xffff, s2 >>> 16, this.#pairsAt, this.#pairsShift, this.#lastWeak, base + runEnd);
-        c.weakHits += this.#sums[2];
+        p = this.#pairLoop(p, callEnd, end, L, shift, a, b, this.#slotsAt, this.#slotsShift, this.#weakAt, wm, s2 & 0xffff, s2 >>> 16, this.#pairsAt, this.#pairsShift, this.#lastWeak, base + runEnd, this.#setAt, this.#setShift);
       } else {
         callEnd = Math.min(end, p + CALL_SPAN);
         p = this.#loop(p, callEnd, end, L, shift, a, b, this.#slotsAt, this.#slotsShift, this.#weakAt, wm);

@@ -3,7 +3,7 @@
 // WAT: three variants of one loop, unrolled four windows a turn.
 //
 // roll, rollMasked (p, stop, end, L, shift, a, b, slotsAt, slotsShift, weakAt, wm) -> address
-// rollPairs (…, wm, a2, b2, pairsAt, pairsShift, lastWeak, runEnd) -> address
+// rollPairs (…, wm, a2, b2, pairsAt, pairsShift, lastWeak, runEnd, setAt, setShift) -> address
 //   Rolls the weak sum of a window of L bytes from address p and returns the address of the first
 //   window whose (masked) weak sum is in the index's table, or stop. Every window p <= q < stop
 //   is examined and rolled past, so that at stop the sums are those of the window at stop, except
@@ -21,12 +21,14 @@
 // sum; 1 + block, 0 empty; weak sums of blocks at weakAt), so false passes stay in here.
 //
 // rollPairs is rollMasked for an index whose blocks count only two at a time (matchRun 2, as
-// zsync's): it also rolls the sums a2, b2 of the window a block later, and a window in the table
-// is returned only when that next window can follow it (the pairs filter of index/lookup.ts at
-// pairsAt: h = pairBit(w, w2), word h >>> pairsShift, both bits), when its sum is the last
-// block's (nothing follows that one), or when it starts at runEnd (it continues a run): what
-// pairPossible in scan-buffer.ts decides by the Bloom filter (it then asks the exact pair set
-// too). Windows in the table turned away here are counted at address 8. The caller keeps the second window inside the buffer (p + 2L <= its end).
+// zsync's): it also rolls the sums a2, b2 of the window a block later, and tests the pair first:
+// a window is looked at further only when that next window can follow it (the pairs filter of
+// index/lookup.ts at pairsAt: h = pairBit(w, w2), word h >>> pairsShift, both bits; then the
+// exact set of pairs at setAt, 0 for none), when its sum is the last block's (nothing follows
+// that one), or when it starts at runEnd (it continues a run): what pairPossible in
+// scan-buffer.ts decides. At zsync's 16-bit sums most windows have some block's sum, so the
+// pair, not the prefilter, is what turns them away. The caller keeps the second window inside
+// the buffer (p + 2L <= its end).
 
 const BITS_AT = 1024;
 const get = (x) => `(local.get ${x})`;
@@ -49,13 +51,33 @@ function check(masked, label) {
   return `(if ${pass} (then (br_if ${label} (call $inTable ${get('$w')} ${slotKey} ${get('$slotsAt')} ${get('$slotsShift')} ${get('$weakAt')}))))`;
 }
 
-/** Branches to `label` when the window ($w, $h) passes the filter, is in the table and, with pairs, can begin a pair. */
-function checkPairs(label) {
-  const word = `(i32.load offset=${BITS_AT} (i32.shl (i32.shr_u ${get('$h')} ${get('$shift')}) (i32.const 2)))`;
-  const pass = `(i32.eq (i32.and ${word} (local.tee $m (i32.or (i32.shl (i32.const 1) ${get('$h')}) (i32.shl (i32.const 1) (i32.shr_u ${get('$h')} (i32.const 5)))))) ${get('$m')})`;
+/**
+ * For rollPairs: branches to `label` when the window at p + k passes the prefilter, can begin a
+ * pair (the pairs filter, then the exact set) or is the last block's or starts at runEnd, and
+ * is in the table. The pair comes before the table: at zsync's 16-bit sums most windows have some
+ * block's sum, and only the pair tells them apart (a probe of the table is a cache miss).
+ * `pairFirst` tests the pair before the prefilter too: for an index whose prefilter lets most
+ * windows through (a branch taken at random costs more than the pair's arithmetic).
+ */
+function checkPairs(label, k, pairFirst) {
+  const bits = `(i32.load offset=${BITS_AT} (i32.shl (i32.shr_u ${get('$h')} ${get('$shift')}) (i32.const 2)))`;
+  const pass = `(i32.eq (i32.and ${bits} (local.tee $m (i32.or (i32.shl (i32.const 1) ${get('$h')}) (i32.shl (i32.const 1) (i32.shr_u ${get('$h')} (i32.const 5)))))) ${get('$m')})`;
+  const w2 = `(i32.and (i32.or (i32.and ${get('$a2')} (i32.const 0xffff)) (i32.shl ${get('$b2')} (i32.const 16))) ${get('$wm')})`;
+  const x = `(i32.xor ${get('$w')} (i32.mul (i32.xor ${get('$w2')} (i32.shr_u ${get('$w2')} (i32.const 16))) (i32.const 0x85ebca6b)))`;
+  const word = `(i32.load (i32.add ${get('$pairsAt')} (i32.shl (i32.shr_u ${get('$hp')} ${get('$pairsShift')}) (i32.const 2))))`;
+  const bloom = `(i32.eq (i32.and ${word} (local.tee $m (i32.or (i32.shl (i32.const 1) ${get('$hp')}) (i32.shl (i32.const 1) (i32.shr_u ${get('$hp')} (i32.const 5)))))) ${get('$m')})`;
+  const inSet = `(call $pairInSet ${get('$w')} ${get('$w2')} ${get('$hp')} ${get('$weakAt')} ${get('$setAt')} ${get('$setShift')})`;
+  const exempt = `(i32.or (i32.eq ${get('$w')} ${get('$lastWeak')}) (i32.eq (i32.add ${get('$p')} (i32.const ${k})) ${get('$runEnd')}))`;
+  const pairOrExempt = `(if (result i32) ${exempt} (then (i32.const 1)) (else ${[
+    `(local.set $w2 ${w2})`,
+    `(local.set $x ${x})`,
+    `(local.set $hp (i32.mul (i32.xor ${get('$x')} (i32.shr_u ${get('$x')} (i32.const 16))) (i32.const 0x9e3779b1)))`,
+    `(if (result i32) ${bloom} (then ${inSet}) (else (i32.const 0)))`,
+  ].join(' ')}))`;
   const inTable = `(call $inTable ${get('$w')} (i32.mul ${get('$w')} (i32.const 0x9e3779b1)) ${get('$slotsAt')} ${get('$slotsShift')} ${get('$weakAt')})`;
-  const pair = `(call $pairOk ${get('$w')} ${get('$a2')} ${get('$b2')} ${get('$wm')} ${get('$pairsAt')} ${get('$pairsShift')} ${get('$lastWeak')} ${get('$runEnd')} ${get('$p')})`;
-  return `(if ${pass} (then (if ${inTable} (then (br_if ${label} ${pair})))))`;
+  return pairFirst
+    ? `(if ${pairOrExempt} (then (if ${pass} (then (br_if ${label} ${inTable})))))`
+    : `(if ${pass} (then (if ${pairOrExempt} (then (br_if ${label} ${inTable})))))`;
 }
 
 const byte = (word, k) => (k < 3 ? `(i32.and (i32.shr_u ${get(word)} (i32.const ${8 * k})) (i32.const 255))` : `(i32.shr_u ${get(word)} (i32.const 24))`);
@@ -77,18 +99,20 @@ function rollSecond(outByte, inByte) {
   ];
 }
 
-function variant(masked, pairs = false) {
-  const name = pairs ? 'rollPairs' : masked ? 'rollMasked' : 'roll';
+function variant(masked, pairs = false, pairFirst = false) {
+  const name = pairs ? (pairFirst ? 'rollPairFirst' : 'rollPairs') : masked ? 'rollMasked' : 'roll';
   const labels = ['$found', '$at1', '$at2', '$at3'];
-  const test = (label) => (pairs ? checkPairs(label) : check(masked, label));
+  const test = (label, k) => (pairs ? checkPairs(label, k, pairFirst) : check(masked, label));
   const quad = [];
   for (let k = 0; k < 4; k++) {
-    quad.push(`;; the window at p + ${k}`, ...key(masked), test(labels[k]), ...rollBy(byte('$wo', k), byte('$wi', k)));
+    quad.push(`;; the window at p + ${k}`, ...key(masked), test(labels[k], k), ...rollBy(byte('$wo', k), byte('$wi', k)));
     if (pairs) quad.push(...rollSecond(byte('$wi', k), byte('$wi2', k)));
   }
-  const one = [...key(masked), test('$found')];
-  const pairParams = pairs ? ' (param $a2 i32) (param $b2 i32) (param $pairsAt i32) (param $pairsShift i32) (param $lastWeak i32) (param $runEnd i32)' : '';
-  const pairLocals = pairs ? ' (local $o2 i32) (local $wi2 i32)' : '';
+  const one = [...key(masked), test('$found', 0)];
+  const pairParams = pairs
+    ? ' (param $a2 i32) (param $b2 i32) (param $pairsAt i32) (param $pairsShift i32) (param $lastWeak i32) (param $runEnd i32) (param $setAt i32) (param $setShift i32)'
+    : '';
+  const pairLocals = pairs ? ' (local $o2 i32) (local $wi2 i32) (local $w2 i32) (local $x i32) (local $hp i32)' : '';
   const loadSecond = pairs ? `(local.set $wi2 (i32.load (i32.add ${get('$p')} (i32.shl ${get('$L')} (i32.const 1)))))` : '';
   const rollOneSecond = pairs ? rollSecond(`(i32.load8_u (i32.add ${get('$p')} ${get('$L')}))`, `(i32.load8_u (i32.add ${get('$p')} (i32.shl ${get('$L')} (i32.const 1))))`).join('\n        ') : '';
   return `
@@ -145,27 +169,29 @@ const IN_TABLE = `
     (i32.const 0))`;
 
 /**
- * Whether a window in the table with sum w can begin a pair (see rollPairs); counts at address 8
- * those that cannot. pairBit (index/lookup.ts): x = w ^ imul(w2 ^ (w2 >>> 16), 0x85ebca6b),
- * x ^= x >>> 16, h = imul(x, 0x9e3779b1).
+ * Whether sums w, w2 are those of two consecutive blocks, by the exact set of pairs at setAt
+ * (index/lookup.ts's pairInSet: h >>> setShift, linear probing, 1 + k for blocks k, k + 1, at
+ * most 64 probes); true where the set cannot tell (setAt 0: no set, or probes ran out).
  */
-const PAIR_OK = `
-  (func $pairOk (param $w i32) (param $a2 i32) (param $b2 i32) (param $wm i32) (param $pairsAt i32) (param $pairsShift i32)
-      (param $lastWeak i32) (param $runEnd i32) (param $p i32) (result i32)
-    (local $w2 i32) (local $x i32) (local $h i32) (local $m i32)
-    (if (i32.or (i32.eq ${get('$w')} ${get('$lastWeak')}) (i32.eq ${get('$p')} ${get('$runEnd')})) (then (return (i32.const 1))))
-    (local.set $w2 (i32.and (i32.or (i32.and ${get('$a2')} (i32.const 0xffff)) (i32.shl ${get('$b2')} (i32.const 16))) ${get('$wm')}))
-    (local.set $x (i32.xor ${get('$w')} (i32.mul (i32.xor ${get('$w2')} (i32.shr_u ${get('$w2')} (i32.const 16))) (i32.const 0x85ebca6b))))
-    (local.set $h (i32.mul (i32.xor ${get('$x')} (i32.shr_u ${get('$x')} (i32.const 16))) (i32.const 0x9e3779b1)))
-    (local.set $m (i32.or (i32.shl (i32.const 1) ${get('$h')}) (i32.shl (i32.const 1) (i32.shr_u ${get('$h')} (i32.const 5)))))
-    (if (i32.eq (i32.and (i32.load (i32.add ${get('$pairsAt')} (i32.shl (i32.shr_u ${get('$h')} ${get('$pairsShift')}) (i32.const 2)))) ${get('$m')}) ${get('$m')})
-      (then (return (i32.const 1))))
-    (i32.store (i32.const 8) (i32.add (i32.load (i32.const 8)) (i32.const 1)))
-    (i32.const 0))`;
+const PAIR_IN_SET = `
+  (func $pairInSet (param $w i32) (param $w2 i32) (param $h i32) (param $weakAt i32) (param $setAt i32) (param $setShift i32) (result i32)
+    (local $s i32) (local $mask i32) (local $e i32) (local $probes i32) (local $at i32)
+    (if (i32.eqz ${get('$setAt')}) (then (return (i32.const 1))))
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (i32.sub (i32.const 32) ${get('$setShift')})) (i32.const 1)))
+    (local.set $s (i32.shr_u ${get('$h')} ${get('$setShift')}))
+    (loop $probe
+      (local.set $e (i32.load (i32.add ${get('$setAt')} (i32.shl ${get('$s')} (i32.const 2)))))
+      (if (i32.eqz ${get('$e')}) (then (return (i32.const 0))))
+      (local.set $at (i32.add ${get('$weakAt')} (i32.shl (i32.sub ${get('$e')} (i32.const 1)) (i32.const 2))))
+      (if (i32.and (i32.eq (i32.load ${get('$at')}) ${get('$w')}) (i32.eq (i32.load offset=4 ${get('$at')}) ${get('$w2')}))
+        (then (return (i32.const 1))))
+      (local.set $s (i32.and (i32.add ${get('$s')} (i32.const 1)) ${get('$mask')}))
+      (br_if $probe (i32.lt_u (local.tee $probes (i32.add ${get('$probes')} (i32.const 1))) (i32.const 64))))
+    (i32.const 1))`;
 
 export default function wat() {
   return `(module
-  (memory (export "memory") 1)${IN_TABLE}${PAIR_OK}${variant(false)}${variant(true)}${variant(true, true)}
+  (memory (export "memory") 1)${IN_TABLE}${PAIR_IN_SET}${variant(false)}${variant(true)}${variant(true, true)}${variant(true, true, true)}
 )
 `;
 }

@@ -375,6 +375,17 @@ export function newScanState(): ScanState {
 }
 
 /**
+ * How far past a window's start the scan reads: a block, and the short last block after it; for
+ * an index of pairs, the next window too. A buffer handed to {@link scanBuffer} reaches this far
+ * past its last window start (or to the end of the file), so that what the scan decides at an
+ * offset never depends on where a buffer ends: a parallel scan's chunks fall in step with the
+ * single-threaded scan only if so (at 16-bit sums a window without its pair checked is hashed).
+ */
+export function windowReach(t: Pick<ScanTables, 'blockSize' | 'shortLength' | 'matchRun'>): number {
+  return t.matchRun > 1 ? 2 * t.blockSize : t.blockSize + t.shortLength;
+}
+
+/**
  * Whether the window at `buf[i ..]` (weak sum `w`) can begin a run of two blocks: the window a
  * block later must have the weak sum of a block that follows one with sum `w` (zsync's check of
  * the next block before any strong hash). True when the index has no such rule, when a block
@@ -446,9 +457,8 @@ function lookupFull(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array,
     if (t.weak[e - 1] === w) break;
     s = (s + 1) & mask;
   }
-  if (e === 0) return -1;
+  if (e === 0 || !pairPossible(t, w, buf, i, pos, st)) return -1;
   c.weakHits++;
-  if (!pairPossible(t, w, buf, i, pos, st)) return -1;
   const h = st.hashed;
   const since = pos - memorySpan(t);
   const cls = windowClass(w, buf, i, t.blockSize);
@@ -485,9 +495,8 @@ function lookupEvery(t: ScanTables, hash: StrongHash, w: number, buf: Uint8Array
     if (t.weak[e - 1] === w) break;
     s = (s + 1) & mask;
   }
-  if (e === 0) return -1;
+  if (e === 0 || !pairPossible(t, w, buf, i, pos, st)) return -1;
   c.weakHits++;
-  if (!pairPossible(t, w, buf, i, pos, st)) return -1;
   const h = st.hashed;
   const since = pos - memorySpan(t);
   const cls = windowClass(w, buf, i, t.blockSize);
@@ -542,8 +551,7 @@ export function isShortBlockAt(t: ScanTables, hash: StrongHash, buf: Uint8Array,
  * right after every match of the block that precedes it in the reference, at no cost to the
  * rolling loop. A short match is recorded but does not move the scan.
  *
- * @param buf - bytes of the file from offset `base`; must reach
- *   `min(to - 1 + blockSize + shortLength, fileEnd)`.
+ * @param buf - bytes of the file from offset `base`; must reach `min(to - 1 + windowReach(t), fileEnd)`.
  * @param fileEnd - size of the local file (windows never extend past it).
  * @param kernel - the WebAssembly hot loop to roll with; `buf` must then be part of its buffer.
  * @returns the next offset to examine (≥ `to`; past it when a match jumped over the end).
@@ -576,7 +584,7 @@ export function scanBuffer(
     const start = i;
     let k = -1;
     for (;;) {
-      if (kernel) i = kernel.roll(buf, i, stop, L, shift, wm, state, st.runEnd - base, c);
+      if (kernel) i = kernel.roll(buf, i, stop, L, shift, wm, state, st.runEnd - base);
       else i = wm === -1 ? rollToCandidate(buf, words, i, stop, L, bits, shift) : rollToCandidateMasked(buf, words, i, stop, L, bits, shift, wm);
       if (i >= stop) break;
       k = lookupFull(t, hash, ((state[0] & 0xffff) | (state[1] << 16)) & wm, buf, i, i + base, c, st, kernel);
@@ -621,7 +629,7 @@ function everyOffsetInKernel(t: ScanTables, hash: StrongHash, buf: Uint8Array, b
   state[1] = s >>> 16;
   c.comparisons += stop - i;
   for (;;) {
-    i = kernel.roll(buf, i, stop, L, t.bitsShift, wm, state, st.runEnd - base, c);
+    i = kernel.roll(buf, i, stop, L, t.bitsShift, wm, state, st.runEnd - base);
     if (i >= stop) return;
     const k = lookupEvery(t, hash, ((state[0] & 0xffff) | (state[1] << 16)) & wm, buf, i, i + base, c, st);
     if (k >= 0) {

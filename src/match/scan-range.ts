@@ -5,7 +5,7 @@ import { addProgress } from '../util/progress.js';
 import type { MatchList, ScanCounters } from './match-list.js';
 import { type FoundSink, writeFound } from './found-sink.js';
 import { acquireRollKernel, releaseRollKernel } from './roll-kernel.js';
-import { newScanState, scanBuffer, scanEveryOffset, type ScanState, type ScanTables } from './scan-buffer.js';
+import { newScanState, scanBuffer, scanEveryOffset, type ScanState, type ScanTables, windowReach } from './scan-buffer.js';
 
 /** Bytes of window starts scanned per read: large enough that re-reading the overlap is noise. */
 export const SCAN_PIECE = 4 * 1024 * 1024;
@@ -45,7 +45,7 @@ export async function scanFileRange(
   everyOffset = false,
   sink?: FoundSink,
 ): Promise<number> {
-  const overlap = t.blockSize + t.shortLength;
+  const overlap = windowReach(t);
   const size = Math.min(piece, Math.max(0, to - from)) + overlap;
   // Two buffers: the next piece is read (on libuv's threads) while this one is scanned. The
   // kernel scans its own memory, so the file is read there. Otherwise plain Uint8Arrays (not
@@ -109,7 +109,7 @@ export async function scanRangesEveryOffset(
   batch = SCAN_PIECE,
   sink?: FoundSink,
 ): Promise<void> {
-  const overlap = t.blockSize + t.shortLength;
+  const overlap = windowReach(t);
   const bytesOf = (r: number) => Math.max(0, Math.min(fileSize, ranges[r + 1] - 1 + overlap) - ranges[r]);
   let r = 0;
   while (r < ranges.length) {

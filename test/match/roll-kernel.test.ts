@@ -10,7 +10,7 @@ import { sumBlocks } from '../../src/index/build-sums.js';
 import type { BlockIndex } from '../../src/index/block-index.js';
 import { buildLookup } from '../../src/index/lookup.js';
 import { MatchList, newCounters } from '../../src/match/match-list.js';
-import { acquireRollKernel, releaseRollKernel, scanKernel, useRollKernel } from '../../src/match/roll-kernel.js';
+import { acquireRollKernel, releaseRollKernel, scanKernel, testsPairFirst, useRollKernel } from '../../src/match/roll-kernel.js';
 import { newScanState, scanBuffer, scanEveryOffset, scanTables } from '../../src/match/scan-buffer.js';
 import { scanFile } from '../../src/match/scan.js';
 import { applyEdits, editArb } from '../helpers/edits.js';
@@ -100,6 +100,30 @@ test('property: kernel and JavaScript loop agree on every offset (the second loo
       },
     ),
     { numRuns: 100 },
+  );
+});
+
+test('property: with most 16-bit sums taken (the pair tested before the prefilter), kernel and JavaScript loop agree', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: 0x7fffffff }),
+      fc.integer({ min: 64, max: 72 }),
+      // Edits that keep most blocks: each costs at most the blocks it overwrites (3,000 bytes).
+      fc.array(editArb.filter((e) => e.kind === 'insert' || e.kind === 'overwrite' || e.kind === 'append'), { minLength: 1, maxLength: 8 }),
+      fc.boolean(),
+      async (seed, blockSize, edits, everyOffset) => {
+        // 20,000 blocks with zsync's 16-bit sums (its 2-byte rsum): more than a quarter of them.
+        const weakMask = 0xffff0000 | 0;
+        const ref = makeReference(seed, 20_000 * blockSize + (seed % blockSize), blockSize, 'random');
+        const local = applyEdits(ref, edits);
+        const index = await indexOf(ref, blockSize, weakMask, 2);
+        assert.ok(testsPairFirst(buildLookup(index)), 'the pair-first loop runs');
+        const { js, wasm } = await scanBoth(index, local, 0, everyOffset);
+        assert.deepEqual(wasm, js);
+        assert.ok(js.pos.length >= index.blockCount - 50 * edits.length, `${js.pos.length} of ${index.blockCount} blocks found`);
+      },
+    ),
+    { numRuns: 12 },
   );
 });
 
