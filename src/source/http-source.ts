@@ -41,6 +41,13 @@ export interface HttpSourceOptions {
   maxRangesPerRequest?: number;
   /** Bytes asked in one request, beyond its first range (default 4 MiB). */
   maxRequestBytes?: number;
+  /**
+   * Bytes below which ranges are not split over more requests (default 128 KiB): another request
+   * costs its headers both ways (~0.5 KiB), its multipart framing, and on a new connection a round
+   * trip to open it, which on a link with a round trip of 10 ms or more outweighs sending this
+   * much in parallel. Zero spreads ranges over every connection whatever their size.
+   */
+  minRequestBytes?: number;
   /** Bytes fetched ahead of what the caller has taken (default 32 MiB; at least one request's worth). */
   readAhead?: number;
   /** Headers sent with every request (tokens, cookies), as an object or as `Name: value` lines. */
@@ -186,6 +193,7 @@ class HttpBlockSource implements HttpSource {
       coalesceGap: o.coalesceGap ?? -1,
       maxRangesPerRequest: o.maxRangesPerRequest ?? 32,
       maxRequestBytes: o.maxRequestBytes ?? 4 * 1024 * 1024,
+      minRequestBytes: o.minRequestBytes ?? 128 * 1024,
       readAhead: o.readAhead ?? 32 * 1024 * 1024,
       connectTimeout: o.connectTimeout ?? 10_000,
       idleTimeout: o.idleTimeout ?? 30_000,
@@ -200,7 +208,7 @@ class HttpBlockSource implements HttpSource {
     if (o.coalesceGap !== undefined && (!Number.isSafeInteger(o.coalesceGap) || o.coalesceGap < 0)) {
       throw new ArgumentError(`coalesceGap must be a whole number ≥ 0, not ${o.coalesceGap}`);
     }
-    for (const k of ['retries', 'retryDelay', 'maxRetryDelay', 'maxRedirects'] as const) {
+    for (const k of ['retries', 'retryDelay', 'maxRetryDelay', 'maxRedirects', 'minRequestBytes'] as const) {
       if (!Number.isSafeInteger(this.#opt[k]) || this.#opt[k] < 0) throw new ArgumentError(`${k} must be a whole number ≥ 0, not ${this.#opt[k]}`);
     }
     this.#onWarning = o.onWarning;
@@ -352,12 +360,17 @@ class HttpBlockSource implements HttpSource {
     let nextSpan = 0;
     let inflight = 0;
     let buffered = 0;
+    // Bytes of spans[i..] (the ranges left from span i).
+    const left = new Float64Array(spans.length + 1);
+    for (let i = spans.length - 1; i >= 0; i--) left[i] = left[i + 1] + spans[i].length;
     const pump = () => {
       while (nextSpan < spans.length && inflight < concurrency && (buffered === 0 || buffered + spans[nextSpan].length <= this.#opt.readAhead)) {
-        // The ranges left, spread over the requests that can go out now: few per request while
-        // there are connections to spare (the answers come in parallel), and none left waiting
-        // for a second round trip when they all fit in this one.
-        const perRequest = Math.max(1, Math.min(this.#maxRanges, Math.ceil((spans.length - nextSpan) / (concurrency - inflight))));
+        // The bytes left, spread over the requests that can go out now, each worth a request of
+        // its own (minRequestBytes): in parallel while there is enough for the connections to
+        // spare, and none left waiting for a second round trip when it all fits in this one.
+        const requests = Math.max(1, Math.min(concurrency - inflight, Math.floor(left[nextSpan] / this.#opt.minRequestBytes)));
+        const share = left[nextSpan] / requests;
+        const perRequest = Math.min(this.#maxRanges, Math.ceil((spans.length - nextSpan) / requests));
         const start = nextSpan;
         let bytes = 0;
         // Spans of one request do not overlap: servers answer ranges that add up to more than
@@ -365,7 +378,7 @@ class HttpBlockSource implements HttpSource {
         while (
           nextSpan < spans.length &&
           nextSpan - start < perRequest &&
-          (bytes === 0 || (bytes + spans[nextSpan].length <= this.#opt.maxRequestBytes && !overlapsAny(spans, start, nextSpan, spans[nextSpan])))
+          (bytes === 0 || (bytes < share && bytes + spans[nextSpan].length <= this.#opt.maxRequestBytes && !overlapsAny(spans, start, nextSpan, spans[nextSpan])))
         ) {
           const s = spans[nextSpan++];
           s.buf = new Uint8Array(s.length);

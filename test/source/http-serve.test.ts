@@ -37,13 +37,35 @@ const ranges = [
 
 test('ranges that fit in one round of requests all go out in it: 50 scattered ranges on 8 connections are 8 requests', async () => {
   const scattered = Array.from({ length: 50 }, (_, i) => ({ offset: 7 + i * 19_000, length: 4096 }));
-  const src = httpSource(`${server.url}ref.bin`, { connections: 8 });
+  const src = httpSource(`${server.url}ref.bin`, { connections: 8, minRequestBytes: 0 });
   try {
     await src.prepare({ size: data.length });
     const before = src.stats.requests;
     assertRanges(await fetchAll(src, scattered), scattered, data);
     assert.equal(src.stats.requests - before, 8, JSON.stringify(src.stats));
     assert.equal(src.stats.ranges, 50);
+  } finally {
+    await src.close();
+  }
+});
+
+test('a small fetch is not split over more requests than it is worth: 200 KiB in 50 ranges are 2 requests (32 ranges at most each), 200 KiB in 8 are 1', async () => {
+  const src = httpSource(`${server.url}ref.bin`, { connections: 8 });
+  try {
+    await src.prepare({ size: data.length });
+    const fifty = Array.from({ length: 50 }, (_, i) => ({ offset: 7 + i * 19_000, length: 4096 }));
+    let before = src.stats.requests;
+    assertRanges(await fetchAll(src, fifty), fifty, data);
+    assert.equal(src.stats.requests - before, 2, JSON.stringify(src.stats));
+    const eight = Array.from({ length: 8 }, (_, i) => ({ offset: 3 + i * 100_000, length: 25_600 }));
+    before = src.stats.requests;
+    assertRanges(await fetchAll(src, eight), eight, data);
+    assert.equal(src.stats.requests - before, 1, JSON.stringify(src.stats));
+    // Four times the threshold: four requests at once, a quarter of the bytes each.
+    const big = Array.from({ length: 16 }, (_, i) => ({ offset: 11 + i * 60_000, length: 32 * 1024 }));
+    before = src.stats.requests;
+    assertRanges(await fetchAll(src, big), big, data);
+    assert.equal(src.stats.requests - before, 4, JSON.stringify(src.stats));
   } finally {
     await src.close();
   }
@@ -109,7 +131,8 @@ test('patchFile over HTTP writes the exact reference from an edited local copy',
 });
 
 test('an aborted fetch throws the signal reason and leaves the source usable', async () => {
-  const src = httpSource(`${server.url}ref.bin`);
+  // One request a range, so that the second is still coming when the first is taken.
+  const src = httpSource(`${server.url}ref.bin`, { minRequestBytes: 0 });
   try {
     const ctl = new AbortController();
     const reason = new Error('stop');
