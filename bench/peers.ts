@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** deltasync's own command line, run as users run it. */
-export const DELTASYNC_BIN = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
+export const DELTASYNC_BIN = fileURLToPath(new URL('../bundle/cli/bin.js', import.meta.url));
 
 /** The first line a peer prints of its version, or undefined when it is not installed. */
 export function peerVersion(command: string, flag = '-V'): string | undefined {

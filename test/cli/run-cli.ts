@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built executable, run as users run it. */
-export const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+/** The built executable (the bundle the package's bin names), run as users run it. */
+export const BIN = fileURLToPath(new URL('../../bundle/cli/bin.js', import.meta.url));
 
 export interface CliResult {
   code: number;

@@ -27,7 +27,7 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-/** Starts `node dist/src/cli/bin.js args…` as users run it, with a time limit, stdin closed. */
+/** Starts `node dist/bundle/cli/bin.js args…` as users run it, with a time limit, stdin closed. */
 export function startCli(args: readonly string[], o: CliOptions = {}): CliChild {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: o.cwd,
