@@ -59,10 +59,11 @@ export async function readExactly(
 }
 
 /**
- * Streams bytes `start .. end` of a file in pieces of at most `pieceSize` bytes, through one
- * buffer (from `into`, given the size it must have, when the bytes must land somewhere in
- * particular): `onPiece` must be done with a piece before it returns. A file shorter than `end`
- * is an error naming `name` and `problem`.
+ * Streams bytes `start .. end` of a file in pieces of at most `pieceSize` bytes, the next piece
+ * read (on libuv's threads) while `onPiece` works on this one, through two buffers (from `into`,
+ * given the size both must have, when the bytes must land somewhere in particular): `onPiece`
+ * must be done with a piece before it returns. A file shorter than `end` is an error naming
+ * `name` and `problem`. No read is still going on when this returns or throws.
  */
 export async function forEachPiece(
   fh: FileHandle,
@@ -75,11 +76,24 @@ export async function forEachPiece(
   into?: (bytes: number) => Uint8Array,
 ): Promise<void> {
   const bytes = Math.max(0, Math.min(pieceSize, end - start));
-  const buf = into ? into(bytes) : new Uint8Array(bytes);
-  for (let off = start; off < end; off += buf.length) {
-    const data = buf.subarray(0, Math.min(buf.length, end - off));
+  if (bytes === 0) return;
+  const both = into ? into(2 * bytes) : new Uint8Array(2 * bytes);
+  const bufs = [both.subarray(0, bytes), both.subarray(bytes, 2 * bytes)];
+  const readAt = async (off: number, slot: number): Promise<Uint8Array> => {
+    const data = bufs[slot].subarray(0, Math.min(bytes, end - off));
     await readExactly(fh, data, data.length, off, name, problem);
-    onPiece(data, off);
+    return data;
+  };
+  let next: Promise<Uint8Array> | undefined = readAt(start, 0);
+  try {
+    for (let off = start, slot = 0; off < end; off += bytes, slot ^= 1) {
+      const data: Uint8Array = await next!;
+      next = off + bytes < end ? readAt(off + bytes, slot ^ 1) : undefined;
+      next?.catch(() => {}); // awaited at the next turn, or below
+      onPiece(data, off);
+    }
+  } finally {
+    await next?.catch(() => {});
   }
 }
 
