@@ -37,15 +37,19 @@ export interface HttpSourceOptions {
    * of a millisecond or more).
    */
   coalesceGap?: number;
-  /** The most ranges asked in one request (default 32; fewer when a server refuses many). */
+  /**
+   * The most ranges asked in one request (default 64: a Range header of about 1.3 KiB, well
+   * within what servers take; fewer from the first answer that shows a server takes fewer).
+   */
   maxRangesPerRequest?: number;
   /** Bytes asked in one request, beyond its first range (default 4 MiB). */
   maxRequestBytes?: number;
   /**
-   * Bytes below which ranges are not split over more requests (default 128 KiB): another request
-   * costs its headers both ways (~0.5 KiB), its multipart framing, and on a new connection a round
-   * trip to open it, which on a link with a round trip of 10 ms or more outweighs sending this
-   * much in parallel. Zero spreads ranges over every connection whatever their size.
+   * Bytes below which ranges are not split over more requests (default 256 KiB). Another request
+   * costs its headers both ways (~0.5 KiB) and its multipart framing, and on a new connection a
+   * round trip to open it (two or three with TLS), during which a connection already open sends
+   * a congestion window or more: split over two connections, one of them new, 256 KiB arrive no
+   * sooner than on one. Zero spreads ranges over every connection whatever their size.
    */
   minRequestBytes?: number;
   /** Bytes fetched ahead of what the caller has taken (default 32 MiB; at least one request's worth). */
@@ -191,9 +195,9 @@ class HttpBlockSource implements HttpSource {
       connections: o.connections ?? 8,
       pipelining: o.pipelining ?? 1,
       coalesceGap: o.coalesceGap ?? -1,
-      maxRangesPerRequest: o.maxRangesPerRequest ?? 32,
+      maxRangesPerRequest: o.maxRangesPerRequest ?? 64,
       maxRequestBytes: o.maxRequestBytes ?? 4 * 1024 * 1024,
-      minRequestBytes: o.minRequestBytes ?? 128 * 1024,
+      minRequestBytes: o.minRequestBytes ?? 256 * 1024,
       readAhead: o.readAhead ?? 32 * 1024 * 1024,
       connectTimeout: o.connectTimeout ?? 10_000,
       idleTimeout: o.idleTimeout ?? 30_000,
