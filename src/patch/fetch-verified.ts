@@ -16,6 +16,11 @@ export class VerifiedFetcher {
   #pos = 0;
   #iter: AsyncIterator<Uint8Array> | undefined;
   #failedSources = 0;
+  /** The first span's bytes, asked for by {@link VerifiedFetcher.start}. */
+  #first: Promise<Uint8Array> | undefined;
+  /** Stops what is in flight when the fetcher is closed (the caller's signal stops it too). */
+  readonly #stop = new AbortController();
+  readonly #signal: AbortSignal;
   /** Sources known to be ready: the first was prepared before the scan; mirrors are prepared when first used. */
   readonly #ready = new Set<BlockSource>();
   /** Bytes received from the sources. */
@@ -29,23 +34,36 @@ export class VerifiedFetcher {
     private readonly index: BlockIndex,
     private readonly hash: StrongHash,
     private readonly refetch: number,
-    private readonly signal?: AbortSignal,
+    signal?: AbortSignal,
   ) {
     this.#ready.add(sources[0]);
+    this.#signal = signal ? AbortSignal.any([signal, this.#stop.signal]) : this.#stop.signal;
   }
 
   async #use(source: BlockSource): Promise<BlockSource> {
     if (!this.#ready.has(source)) {
-      await source.prepare({ size: this.index.fileSize, signal: this.signal });
+      await source.prepare({ size: this.index.fileSize, signal: this.#signal });
       this.#ready.add(source);
     }
     return source;
   }
 
+  /**
+   * Sends the requests now, before the first span is asked for: the patcher has copies to make
+   * (and, with a whole-file digest, the output to hash) before it, while they are on their way.
+   */
+  start(): void {
+    if (this.#pos !== 0 || this.#first || this.spans.length === 0) return;
+    this.#first = this.#receive(this.spans[0]);
+    this.#first.catch(() => {}); // awaited by next()
+  }
+
   /** The verified bytes of the next span. */
   async next(): Promise<Uint8Array> {
     const span = this.spans[this.#pos];
-    const data = await this.#receive(span);
+    const first = this.#pos === 0 ? this.#first : undefined;
+    this.#first = undefined;
+    const data = await (first ?? this.#receive(span));
     let good = data;
     try {
       this.#verify(data, span, this.sources[this.#current]);
@@ -59,9 +77,9 @@ export class VerifiedFetcher {
   /** The next span's bytes from the current source, moving on to the next source when one fails. */
   async #receive(span: FetchSpan): Promise<Uint8Array> {
     for (;;) {
-      this.signal?.throwIfAborted();
+      this.#signal.throwIfAborted();
       try {
-        this.#iter ??= (await this.#use(this.sources[this.#current])).fetch(this.spans.slice(this.#pos), { signal: this.signal })[Symbol.asyncIterator]();
+        this.#iter ??= (await this.#use(this.sources[this.#current])).fetch(this.spans.slice(this.#pos), { signal: this.#signal })[Symbol.asyncIterator]();
         const r = await this.#iter.next();
         const data = r.done ? undefined : r.value;
         this.fetchedBytes += data?.length ?? 0;
@@ -74,7 +92,7 @@ export class VerifiedFetcher {
         return data;
       } catch (err) {
         await this.#dropIterator();
-        if (this.signal?.aborted || ++this.#failedSources >= this.sources.length) throw err;
+        if (this.#signal.aborted || ++this.#failedSources >= this.sources.length) throw err;
         this.#current = (this.#current + 1) % this.sources.length;
         this.refetchedRanges++;
       }
@@ -87,18 +105,18 @@ export class VerifiedFetcher {
 
   async #fetchAgain(span: FetchSpan, firstError: unknown): Promise<Uint8Array> {
     for (let attempt = 1; attempt <= this.refetch; attempt++) {
-      this.signal?.throwIfAborted();
+      this.#signal.throwIfAborted();
       const source = this.sources[(this.#current + attempt) % this.sources.length];
       this.refetchedRanges++;
       try {
-        for await (const data of (await this.#use(source)).fetch([span], { signal: this.signal })) {
+        for await (const data of (await this.#use(source)).fetch([span], { signal: this.#signal })) {
           this.fetchedBytes += data.length;
           if (data.length !== span.length) break;
           this.#verify(data, span, source);
           return data;
         }
       } catch (err) {
-        if (this.signal?.aborted) throw err;
+        if (this.#signal.aborted) throw err;
       }
     }
     throw firstError;
@@ -111,7 +129,14 @@ export class VerifiedFetcher {
   }
 
   /** Lets the current source release what it holds for the spans not taken. */
-  close(): Promise<void> {
-    return this.#dropIterator();
+  async close(): Promise<void> {
+    const first = this.#first;
+    this.#first = undefined;
+    if (first) {
+      // Asked for but never taken (the patch failed before it): stopped, not waited for.
+      this.#stop.abort(new DeltasyncError('the transfer was closed', 'EABORT'));
+      await first.catch(() => {});
+    }
+    await this.#dropIterator();
   }
 }

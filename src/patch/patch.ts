@@ -257,6 +257,8 @@ export async function patchFile(options: PatchOptions): Promise<PatchStats> {
   // Written in order, the output is hashed as it is written; with blocks the scan wrote, at the end.
   const hashAsWritten = writtenByScan === 0 ? fileHasher : undefined;
   try {
+    // The requests go out now, while copies before the first fetched span are made.
+    fetcher.start();
     const write = async (data: Uint8Array, offset: number) => {
       hashAsWritten?.update(data);
       let w = 0;
