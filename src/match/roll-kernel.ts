@@ -77,8 +77,14 @@ function prefilterPassRate(t: Pick<KernelTables, 'bits' | 'slots' | 'weakMask'>)
  * pairs whose prefilter lets more than a quarter of windows through): both ways find the same.
  */
 export function testsPairFirst(t: KernelTables): boolean {
-  return t.matchRun === 2 && t.weakMask !== -1 && prefilterPassRate(t) > PAIR_FIRST_FROM;
+  if (t.matchRun !== 2 || t.weakMask === -1) return false;
+  // Once per prefilter (each thread's kernels, the main scan and the second look ask again).
+  let first = pairFirstOf.get(t.bits);
+  if (first === undefined) pairFirstOf.set(t.bits, (first = prefilterPassRate(t) > PAIR_FIRST_FROM));
+  return first;
 }
+
+const pairFirstOf = new WeakMap<Int32Array, boolean>();
 
 /** The compiled kernels a scan uses: the rolling loop, and the block sums (checksum/simd-sums.ts). */
 export interface ScanKernel {
