@@ -634,15 +634,17 @@ async function peerCases(rows: Row[], f: FileSet, runs: number, tag: string, tmp
   await build(1)();
   // zsync exits 2 when it cannot download the rest, 0 if the seed held everything.
   const zsyncScan = (seed: string) => () => runProcess('zsync', ['-q', '-i', seed, '-o', zsOut, zs], [0, 2]);
-  const diff = (seed: string, threads: number) => () => runDeltasync(['diff', seed, gs, '--threads', String(threads)]);
+  const diff = (seed: string, threads: number, index = gs) => () => runDeltasync(['diff', seed, index, '--threads', String(threads)]);
   const [zm, b1, bP] = await interleaved(runs, [makeZsync, build(1), build(P)]);
-  const [zFew, d1Few, dPFew, zOld, d1Old, dPOld] = await interleaved(runs, [
+  const [zFew, d1Few, dPFew, dzFew, zOld, d1Old, dPOld, dzOld] = await interleaved(runs, [
     zsyncScan(f.few),
     diff(f.few, 1),
     diff(f.few, P),
+    diff(f.few, P, zs),
     zsyncScan(f.old),
     diff(f.old, 1),
     diff(f.old, P),
+    diff(f.old, P, zs),
   ]);
   // No "others" column here: the processes measured are themselves other processes.
   const row = (name: string, ms: Runs, notes: string): Row => ({ name, value: fixed(mbps(f.size, median(ms)), 0), unit: 'MB/s', notes: `${spread(f.size, ms)}; ${notes}` });
@@ -653,9 +655,11 @@ async function peerCases(rows: Row[], f: FileSet, runs: number, tag: string, tmp
     row(`peer: zsync client, seed with few matches, ${tag}`, zFew, `${zsync}; scan of the seed and writing what it found`),
     row(`deltasync diff, few matches, ${tag}, 1 thread`, d1Few, 'whole process'),
     row(`deltasync diff, few matches, ${tag}, ${P} threads`, dPFew, 'whole process, workers started'),
+    row(`deltasync diff, few matches, ${tag}, zsyncmake's .zsync`, dzFew, `the zsync client's own control file (16-bit weak sums, blocks matched two at a time); ${P} threads`),
     row(`peer: zsync client, mostly matching seed, ${tag}`, zOld, 'scan of the seed and writing what it found'),
     row(`deltasync diff, mostly matching, ${tag}, 1 thread`, d1Old, 'whole process'),
     row(`deltasync diff, mostly matching, ${tag}, ${P} threads`, dPOld, 'whole process, workers started'),
+    row(`deltasync diff, mostly matching, ${tag}, zsyncmake's .zsync`, dzOld, `the zsync client's own control file; ${P} threads`),
   );
 }
 
