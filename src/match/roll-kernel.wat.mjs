@@ -43,10 +43,24 @@ function key(masked) {
   ];
 }
 
+/** The prefilter's word for hash h (index/lookup.ts: word h >>> shift, at BITS_AT). */
+const prefilterWord = (h) => `(i32.load offset=${BITS_AT} (i32.shl (i32.shr_u ${get(h)} ${get('$shift')}) (i32.const 2)))`;
+
+/** The pairs filter's word for hash h (word h >>> pairsShift, at pairsAt). */
+const pairsWord = (h) => `(i32.load (i32.add ${get('$pairsAt')} (i32.shl (i32.shr_u ${get(h)} ${get('$pairsShift')}) (i32.const 2))))`;
+
+/**
+ * Whether the word `word(h)` of a two-bit Bloom filter has both bits of hash h set (index/lookup.ts's
+ * prefilterMask: bits h and h >>> 5, shift counts taken mod 32).
+ */
+function bothBits(word, h) {
+  const mask = `(local.tee $m (i32.or (i32.shl (i32.const 1) ${get(h)}) (i32.shl (i32.const 1) (i32.shr_u ${get(h)} (i32.const 5)))))`;
+  return `(i32.eq (i32.and ${word(h)} ${mask}) ${get('$m')})`;
+}
+
 /** Branches to `label` when the window ($w, $h) passes the filter and is in the table. */
 function check(masked, label) {
-  const word = `(i32.load offset=${BITS_AT} (i32.shl (i32.shr_u ${get('$h')} ${get('$shift')}) (i32.const 2)))`;
-  const pass = `(i32.eq (i32.and ${word} (local.tee $m (i32.or (i32.shl (i32.const 1) ${get('$h')}) (i32.shl (i32.const 1) (i32.shr_u ${get('$h')} (i32.const 5)))))) ${get('$m')})`;
+  const pass = bothBits(prefilterWord, '$h');
   const slotKey = masked ? `(i32.mul ${get('$w')} (i32.const 0x9e3779b1))` : get('$h');
   return `(if ${pass} (then (br_if ${label} (call $inTable ${get('$w')} ${slotKey} ${get('$slotsAt')} ${get('$slotsShift')} ${get('$weakAt')}))))`;
 }
@@ -60,12 +74,10 @@ function check(masked, label) {
  * windows through (a branch taken at random costs more than the pair's arithmetic).
  */
 function checkPairs(label, k, pairFirst) {
-  const bits = `(i32.load offset=${BITS_AT} (i32.shl (i32.shr_u ${get('$h')} ${get('$shift')}) (i32.const 2)))`;
-  const pass = `(i32.eq (i32.and ${bits} (local.tee $m (i32.or (i32.shl (i32.const 1) ${get('$h')}) (i32.shl (i32.const 1) (i32.shr_u ${get('$h')} (i32.const 5)))))) ${get('$m')})`;
+  const pass = bothBits(prefilterWord, '$h');
   const w2 = `(i32.and (i32.or (i32.and ${get('$a2')} (i32.const 0xffff)) (i32.shl ${get('$b2')} (i32.const 16))) ${get('$wm')})`;
   const x = `(i32.xor ${get('$w')} (i32.mul (i32.xor ${get('$w2')} (i32.shr_u ${get('$w2')} (i32.const 16))) (i32.const 0x85ebca6b)))`;
-  const word = `(i32.load (i32.add ${get('$pairsAt')} (i32.shl (i32.shr_u ${get('$hp')} ${get('$pairsShift')}) (i32.const 2))))`;
-  const bloom = `(i32.eq (i32.and ${word} (local.tee $m (i32.or (i32.shl (i32.const 1) ${get('$hp')}) (i32.shl (i32.const 1) (i32.shr_u ${get('$hp')} (i32.const 5)))))) ${get('$m')})`;
+  const bloom = bothBits(pairsWord, '$hp');
   const inSet = `(call $pairInSet ${get('$w')} ${get('$w2')} ${get('$hp')} ${get('$weakAt')} ${get('$setAt')} ${get('$setShift')})`;
   const exempt = `(i32.or (i32.eq ${get('$w')} ${get('$lastWeak')}) (i32.eq (i32.add ${get('$p')} (i32.const ${k})) ${get('$runEnd')}))`;
   const pairOrExempt = `(if (result i32) ${exempt} (then (i32.const 1)) (else ${[

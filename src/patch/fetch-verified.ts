@@ -49,8 +49,8 @@ export class VerifiedFetcher {
   }
 
   /**
-   * Sends the requests now, before the first span is asked for: the patcher has copies to make
-   * (and, with a whole-file digest, the output to hash) before it, while they are on their way.
+   * Sends the requests now, before the first span is asked for: the patcher has the copies that
+   * come ahead of it to make while they are on their way.
    */
   start(): void {
     if (this.#pos !== 0 || this.#first || this.spans.length === 0) return;

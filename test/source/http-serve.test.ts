@@ -35,14 +35,21 @@ const ranges = [
   ...Array.from({ length: 100 }, (_, i) => ({ offset: 300_000 + i * 5000, length: 1000 + i })),
 ];
 
+/** 50 ranges of 4 KiB, 19,000 bytes apart: 200 KiB, nothing to join. */
+const scattered = Array.from({ length: 50 }, (_, i) => ({ offset: 7 + i * 19_000, length: 4096 }));
+
+/** Fetches `wanted` from `src`, checks the bytes, and returns the requests it took. */
+async function requestsFor(src: ReturnType<typeof httpSource>, wanted: { offset: number; length: number }[]): Promise<number> {
+  const before = src.stats.requests;
+  assertRanges(await fetchAll(src, wanted), wanted, data);
+  return src.stats.requests - before;
+}
+
 test('ranges that fit in one round of requests all go out in it: 50 scattered ranges on 8 connections are 8 requests', async () => {
-  const scattered = Array.from({ length: 50 }, (_, i) => ({ offset: 7 + i * 19_000, length: 4096 }));
   const src = httpSource(`${server.url}ref.bin`, { connections: 8, minRequestBytes: 0 });
   try {
     await src.prepare({ size: data.length });
-    const before = src.stats.requests;
-    assertRanges(await fetchAll(src, scattered), scattered, data);
-    assert.equal(src.stats.requests - before, 8, JSON.stringify(src.stats));
+    assert.equal(await requestsFor(src, scattered), 8, JSON.stringify(src.stats));
     assert.equal(src.stats.ranges, 50);
   } finally {
     await src.close();
@@ -53,15 +60,10 @@ test('a small fetch is not split over more requests than it is worth: 200 KiB in
   const src = httpSource(`${server.url}ref.bin`, { connections: 8 });
   try {
     await src.prepare({ size: data.length });
-    const count = async (ranges: { offset: number; length: number }[]) => {
-      const before = src.stats.requests;
-      assertRanges(await fetchAll(src, ranges), ranges, data);
-      return src.stats.requests - before;
-    };
-    assert.equal(await count(Array.from({ length: 50 }, (_, i) => ({ offset: 7 + i * 19_000, length: 4096 }))), 1);
-    assert.equal(await count(Array.from({ length: 100 }, (_, i) => ({ offset: 7 + i * 9_500, length: 4096 }))), 2);
+    assert.equal(await requestsFor(src, scattered), 1);
+    assert.equal(await requestsFor(src, Array.from({ length: 100 }, (_, i) => ({ offset: 7 + i * 9_500, length: 4096 }))), 2);
     // Three times the threshold: three requests at once, a third of the bytes each.
-    assert.equal(await count(Array.from({ length: 12 }, (_, i) => ({ offset: 11 + i * 80_000, length: 64 * 1024 }))), 3);
+    assert.equal(await requestsFor(src, Array.from({ length: 12 }, (_, i) => ({ offset: 11 + i * 80_000, length: 64 * 1024 }))), 3);
   } finally {
     await src.close();
   }

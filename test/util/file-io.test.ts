@@ -49,6 +49,28 @@ test('forEachPiece streams a range in pieces, in order, and fails on a short fil
   assert.deepEqual(Buffer.concat(got), Buffer.from(data.subarray(1_000, 9_500)));
 });
 
+test('forEachPiece reads into two buffers of `into` (the next piece while this one is worked on), and a failing onPiece stops it with its own error', async () => {
+  const asked: number[] = [];
+  const seen: number[] = [];
+  await withRegularFile(path, async (fh) => {
+    const into = (n: number) => {
+      asked.push(n);
+      return new Uint8Array(n);
+    };
+    await assert.rejects(
+      forEachPiece(fh, path, 0, 10_000, 2_000, 'x', (d, off) => {
+        // This piece's bytes stay as read while the next one is being read beside them.
+        assert.deepEqual(d, data.subarray(off, off + 2_000));
+        seen.push(off);
+        if (off === 4_000) throw new Error('stop here');
+      }, into),
+      /stop here/,
+    );
+  });
+  assert.deepEqual(asked, [4_000]);
+  assert.deepEqual(seen, [0, 2_000, 4_000]);
+});
+
 test('withRegularFile closes the file when the work fails', async () => {
   let handle: { fd: number } | undefined;
   await assert.rejects(
